@@ -1,0 +1,20 @@
+# The two commands of the README: `make run` and `make test`. Each sets up what
+# it needs on a fresh machine first (a virtualenv; PostgreSQL for the tests).
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+
+.PHONY: run test lint
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --upgrade pip
+	$(PYTHON) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.installed
+	$(PYTHON) app.py
+
+test: $(VENV)/.installed
+	./scripts/ensure-test-tools
+	$(PYTHON) -m ruff check .
+	$(PYTHON) -m pytest $(PYTEST_ARGS)

@@ -1,0 +1,127 @@
+"""Shared fixtures: real databases (SQLite files and PostgreSQL), settings, a WSGI client.
+
+PostgreSQL is the server TEST_DATABASE_URL names, or else a throwaway cluster
+this suite starts itself. When neither is possible the PostgreSQL tests fail:
+they are never skipped. Any skipped test fails the run.
+"""
+
+import io
+import json
+import os
+import uuid
+from wsgiref.util import setup_testing_defaults
+
+import pytest
+from pg_cluster import PostgresCluster, PostgresServer
+
+import settings as settings_module
+from shuffify import database
+from shuffify.web import create_app
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """The PostgreSQL server the tests create their databases on."""
+    external = os.environ.get("TEST_DATABASE_URL")
+    if external:
+        yield PostgresServer(external)
+        return
+    cluster = PostgresCluster()
+    cluster.start()
+    try:
+        yield PostgresServer(cluster.url())
+    finally:
+        cluster.destroy()
+
+
+@pytest.fixture
+def pg_url(postgres):
+    """A fresh, empty PostgreSQL database for one test."""
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    url = postgres.create_database(name)
+    yield url
+    database.db.initialize(None)
+    postgres.drop_database(name)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    """A fresh SQLite file for one test."""
+    return f"sqlite:///{tmp_path / 'test.db'}"
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request):
+    """A fresh database on each backend in turn."""
+    return request.getfixturevalue("pg_url" if request.param == "postgresql" else "sqlite_url")
+
+
+@pytest.fixture
+def make_settings(tmp_path):
+    """settings.load() on exactly the given variables, nothing from the machine."""
+
+    def make(**values):
+        values.setdefault("MIGRATION_LOCK_FILE", str(tmp_path / "migrate.lock"))
+        return settings_module.load(values)
+
+    return make
+
+
+@pytest.fixture
+def app(db_url, make_settings):
+    """The app on a fresh, migrated database (the way production starts)."""
+    application = create_app(make_settings(DATABASE_URL=db_url))
+    yield application
+    database.close_database(database.db.obj)
+
+
+class Client:
+    """Calls a WSGI app in-process, as Flask's test client does."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def request(self, method: str, path: str, body: bytes = b"", headers: dict | None = None):
+        environ = {
+            "REQUEST_METHOD": method,
+            "PATH_INFO": path,
+            "CONTENT_LENGTH": str(len(body)),
+            "wsgi.input": io.BytesIO(body),
+        }
+        for name, value in (headers or {}).items():
+            environ["HTTP_" + name.upper().replace("-", "_")] = value
+        setup_testing_defaults(environ)
+        captured = {}
+
+        def start_response(status, response_headers, exc_info=None):
+            captured["status"] = int(status.split()[0])
+            captured["headers"] = dict(response_headers)
+
+        raw = b"".join(self.app(environ, start_response))
+        return Response(captured["status"], captured["headers"], raw)
+
+    def get(self, path: str, **kwargs):
+        return self.request("GET", path, **kwargs)
+
+
+class Response:
+    def __init__(self, status: int, headers: dict, raw: bytes):
+        self.status, self.headers, self.raw = status, headers, raw
+
+    @property
+    def json(self):
+        return json.loads(self.raw)
+
+
+@pytest.fixture
+def client(app):
+    return Client(app)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter and reporter.stats.get("skipped") and exitstatus == 0:
+        reporter.write_line("FAILED: tests were skipped; this suite allows no skips", red=True)
+        session.exitstatus = 1
