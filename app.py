@@ -1,11 +1,14 @@
 """Entry point: `python app.py` brings the schema up to date, then serves.
 
 One waitress process with WAITRESS_THREADS threads. Settings come from the
-environment (see settings.py); a bad one stops the process with one line.
+environment (see settings.py): a bad one stops the process with one line, as
+does a migration that fails while the database answers. An unreachable
+database does not: the app serves /health as degraded and retries.
 """
 
 import logging
 import sys
+import threading
 
 import settings
 
@@ -23,20 +26,32 @@ def main() -> int:
     )
     log.info("database: %s (APP_ENV=%s)", current.database_display, current.app_env)
 
-    import waitress
-
+    from shuffify import database, server
+    from shuffify.schema import MigrationFailed
     from shuffify.web import create_app
 
-    app = create_app(current)
+    stopping = threading.Event()
+    failures = []
+
+    def fail(message: str) -> None:
+        log.error("%s", message)
+        failures.append(message)
+        stopping.set()
+
     try:
-        waitress.serve(app, host=current.host, port=current.port, threads=current.threads)
+        app = create_app(current, on_fatal=fail)
+    except MigrationFailed as failure:
+        log.error("%s", failure)
+        return 1
+    try:
+        server.serve(app, current.host, current.port, current.threads, stopping)
     except OSError as error:
-        print(
-            f"shuffify: cannot listen on HOST={current.host} PORT={current.port}: {error.strerror}",
-            file=sys.stderr,
-        )
+        log.error("cannot listen on HOST=%s PORT=%s: %s", current.host, current.port, error)
         return 2
-    return 0
+    finally:
+        database.close_database(database.db.obj)
+    log.info("stopped")
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

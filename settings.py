@@ -10,7 +10,7 @@ masked in every message.
 import hashlib
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -52,6 +52,11 @@ SETTINGS = (
     ),
     Setting("MIGRATIONS_DIR", "", "folder of numbered migrations; empty means migrations/ here"),
     Setting("LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR"),
+    Setting(
+        "API_TOKEN",
+        "",
+        "bearer token the /api routes require; empty disables them (they answer 403)",
+    ),
 )
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
@@ -70,6 +75,7 @@ class Settings:
     migration_lock_file: Path
     migrations_dir: Path
     log_level: str
+    api_token: str = field(default="", repr=False)
 
     @property
     def is_postgres(self) -> bool:
@@ -184,4 +190,5 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         migration_lock_file=Path(lock_file) if lock_file else default_lock_file(database_url),
         migrations_dir=Path(values["MIGRATIONS_DIR"].strip() or ROOT / "migrations"),
         log_level=log_level,
+        api_token=values["API_TOKEN"].strip(),
     )

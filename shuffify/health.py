@@ -31,10 +31,14 @@ def first_line(error: Exception) -> str:
     return lines[0] if lines else type(error).__name__
 
 
-def health_report(database: pw.Database) -> dict:
-    ok = database_answers(database)
+def health_report(database: pw.Database, schema_ready: bool) -> dict:
+    """Healthy when the database answers and every migration is applied."""
+    answers = database_answers(database)
     return {
-        "status": "healthy" if ok else "degraded",
+        "status": "healthy" if answers and schema_ready else "degraded",
         "timestamp": datetime.now(UTC).isoformat(),
-        "checks": {"database": "ok" if ok else "unavailable"},
+        "checks": {
+            "database": "ok" if answers else "unavailable",
+            "migrations": "ok" if schema_ready else "pending",
+        },
     }

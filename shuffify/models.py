@@ -77,9 +77,20 @@ class User(Serialisable, TouchedOnSave, database.BaseModel):
     updated_at = pw.DateTimeField(default=utcnow)
 
     PRIVATE_FIELDS = frozenset({"encrypted_refresh_token"})
+    PROFILE_FIELDS = ("display_name", "email", "profile_image_url")
 
     class Meta:
         table_name = "users"
+
+    @classmethod
+    def save_profile(cls, spotify_id: str, profile: dict) -> "User":
+        """Create the user or update their profile fields, in one transaction."""
+        with cls._meta.database.atomic():
+            user = cls.get_or_none(cls.spotify_id == spotify_id) or cls(spotify_id=spotify_id)
+            for name, value in profile.items():
+                setattr(user, name, value)
+            user.save()
+        return user
 
 
 class WorkshopSession(Serialisable, TouchedOnSave, database.BaseModel):

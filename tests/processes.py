@@ -98,7 +98,8 @@ class AppProcess:
         return code
 
     def text(self) -> str:
-        self._file.flush()
+        if not self._file.closed:
+            self._file.flush()
         return self.output.read_text(errors="replace")
 
 

@@ -8,7 +8,7 @@ def test_health_is_healthy_with_a_working_database(client):
     assert response.status == 200
     assert response.headers["Content-Type"] == "application/json"
     assert response.json["status"] == "healthy"
-    assert response.json["checks"] == {"database": "ok"}
+    assert response.json["checks"] == {"database": "ok", "migrations": "ok"}
 
 
 def test_health_timestamp_is_current_utc_iso8601(client):

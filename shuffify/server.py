@@ -1,0 +1,52 @@
+"""Serving the app with waitress, and stopping it gracefully.
+
+In a container the process is PID 1 and SIGTERM is the request to stop. On
+SIGTERM or SIGINT, or when `stopping` is set, it stops accepting connections,
+lets in-flight requests finish and their responses go out (for at most
+DRAIN_S), then stops waitress's threads and returns.
+"""
+
+import signal
+import threading
+import time
+
+import waitress
+from waitress import wasyncore
+from waitress.channel import HTTPChannel
+from waitress.server import BaseWSGIServer
+
+DRAIN_S = 5
+POLL_S = 0.25  # how soon a stop request is noticed
+MAX_REQUEST_BODY_BYTES = 1 << 20  # waitress answers 413 above this, before the app
+
+
+def serve(app, host: str, port: int, threads: int, stopping: threading.Event) -> None:
+    """Serve until a signal or `stopping`; raises OSError if the port cannot be bound."""
+    server = waitress.create_server(
+        app, host=host, port=port, threads=threads, max_request_body_size=MAX_REQUEST_BODY_BYTES
+    )
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stopping.set())
+    server.print_listen("Serving on http://{}:{}")
+    channels = server.map if hasattr(server, "map") else server._map
+    while not stopping.is_set():
+        wasyncore.loop(timeout=POLL_S, map=channels, count=1)
+    _drain(server, channels)
+
+
+def _drain(server, channels: dict) -> None:
+    for listener in [c for c in channels.values() if isinstance(c, BaseWSGIServer)]:
+        wasyncore.dispatcher.close(listener)  # stop accepting; keep waitress's trigger
+    deadline = time.monotonic() + DRAIN_S
+    while time.monotonic() < deadline and _busy(channels):
+        wasyncore.loop(timeout=0.05, map=channels, count=1)
+    server.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
+    wasyncore.close_all(channels)
+
+
+def _busy(channels: dict) -> bool:
+    """True while a connection has a request in progress or a response to send."""
+    return any(
+        isinstance(c, HTTPChannel) and (c.requests or c.request or c.total_outbufs_len)
+        for c in list(channels.values())
+    )
