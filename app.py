@@ -24,6 +24,9 @@ def main() -> int:
     logging.basicConfig(
         level=current.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # waitress.queue warns each time a request waits for a free thread: under
+    # load, thousands of lines a second, which cost more than the requests.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     log.info("database: %s (APP_ENV=%s)", current.database_display, current.app_env)
 
     from shuffify import database, server

@@ -7,18 +7,21 @@ a peewee database through playhouse.db_url:
 - PostgreSQL: a PooledPostgresqlDatabase of at most 5 connections, each
   recycled after 300 s. Peewee 4's pool checks a connection on checkout and
   discards a dead one, which replaces SQLAlchemy's pool_pre_ping.
-- SQLite file: SqliteDatabase with the pragmas a threaded web server wants.
-- SQLite in memory: a pool of exactly one connection, because an in-memory
-  database lives only as long as its connection and every request closes its
-  own.
+- SQLite: a PooledSqliteDatabase with the pragmas a threaded web server
+  wants. Pooled because opening a connection per request cost more than the
+  rest of a /health request: setting the pragmas, and on closing the last
+  connection a WAL checkpoint (measured: 330 us of 400 us). In memory, the
+  pool holds exactly one connection, because an in-memory database lives only
+  as long as its connection.
 """
 
+import select
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import peewee as pw
 from playhouse import db_url
-from playhouse.pool import PooledDatabase
+from playhouse.pool import PooledDatabase, PooledPostgresqlDatabase
 
 db = pw.DatabaseProxy()
 
@@ -38,6 +41,25 @@ SQLITE_PRAGMAS = (
 SQLITE_MEMORY = ":memory:"
 
 
+class CheckedPostgresqlPool(PooledPostgresqlDatabase):
+    """Peewee's PostgreSQL pool with a checkout check that needs no round trip.
+
+    Peewee checks an idle pooled connection with SELECT 1 on every checkout:
+    half the database work of a /health request. An idle connection in
+    autocommit mode receives nothing unsolicited from the server (we never
+    LISTEN), except the FATAL message and end-of-file of a backend that was
+    terminated, shut down or lost its postmaster. So a socket with something
+    to read means a dead connection, which is discarded as before; the
+    connection state checks stay peewee's own.
+    """
+
+    def _is_closed(self, conn) -> bool:
+        if conn.closed or self._adapter.txn_status(conn) != self._adapter.txn_idle:
+            return super()._is_closed(conn)
+        readable, _, _ = select.select([conn], [], [], 0)
+        return bool(readable)
+
+
 class BaseModel(pw.Model):
     class Meta:
         database = db
@@ -51,21 +73,17 @@ def build_database(url: str) -> pw.Database:
     params = dict(POOL_OPTIONS)
     if "connect_timeout" not in parse_qs(parts.query):
         params["connect_timeout"] = CONNECT_TIMEOUT_S
-    pooled_url = url.replace("postgresql://", "postgresql+pool://", 1)
-    return db_url.connect(pooled_url, unquote_password=True, unquote_user=True, **params)
+    params.update(db_url.parse(url, unquote_password=True, unquote_user=True))
+    return CheckedPostgresqlPool(**params)
 
 
 def _build_sqlite(url: str, path: str) -> pw.Database:
+    options = dict(POOL_OPTIONS, pragmas=SQLITE_PRAGMAS, check_same_thread=False)
     if path == SQLITE_MEMORY:
-        return db_url.connect(
-            "sqlite+pool:///:memory:",
-            max_connections=1,
-            timeout=10,
-            check_same_thread=False,
-            pragmas=SQLITE_PRAGMAS,
-        )
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    return db_url.connect(url, pragmas=SQLITE_PRAGMAS)
+        options["max_connections"] = 1
+    else:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return db_url.connect(url.replace("sqlite://", "sqlite+pool://", 1), **options)
 
 
 def init_database(url: str) -> pw.Database:

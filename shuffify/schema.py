@@ -25,13 +25,13 @@ capped backoff while the app serves /health as degraded.
 """
 
 import logging
+import re
 import threading
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
 import peewee as pw
-from filelock import FileLock
 
 from settings import Settings
 from shuffify.health import database_answers, first_line
@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 # Any constant bigint; "shuffify" in ASCII, so it reads as ours in pg_locks.
 ADVISORY_LOCK_KEY = 0x73687566666966
 RETRY_DELAYS_S = (0.5, 1, 2, 4, 5)  # then every 5 s
+HISTORY_TABLE = "migratehistory"  # peewee-migrate's default
+MIGRATION_FILE = re.compile(r"\d{3}_[^.]+\.py$")  # peewee-migrate's Router.filemask
 
 
 class MigrationFailed(Exception):
@@ -64,11 +66,30 @@ def prepare_schema(database: pw.Database, settings: Settings) -> list[str]:
         )
         database.create_tables(MODELS)
         return []
+    if not pending_migrations(database, settings.migrations_dir):
+        return []
     return apply_migrations(database, settings.migrations_dir, settings.migration_lock_file)
+
+
+def pending_migrations(database: pw.Database, migrations_dir: Path) -> list[str]:
+    """Migrations in the folder that the history table does not list.
+
+    Read without any lock, so that a start on a current database neither
+    waits for a lock nor imports peewee-migrate (measured: a third of the
+    startup time, and memory held for the life of the process).
+    apply_migrations() asks again under its locks.
+    """
+    names = sorted(p.stem for p in migrations_dir.iterdir() if MIGRATION_FILE.match(p.name))
+    with database.connection_context():
+        if HISTORY_TABLE not in database.get_tables():
+            return names
+        done = {name for (name,) in database.execute_sql(f"SELECT name FROM {HISTORY_TABLE}")}
+    return [name for name in names if name not in done]
 
 
 def apply_migrations(database: pw.Database, migrations_dir: Path, lock_file: Path) -> list[str]:
     """Apply pending migrations once, whatever else is starting on this database."""
+    from filelock import FileLock
     from peewee_migrate import Router
 
     with FileLock(lock_file), database.connection_context(), _database_lock(database):
