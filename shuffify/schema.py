@@ -38,6 +38,10 @@ from shuffify.health import database_answers, first_line
 from shuffify.models import MODELS
 
 log = logging.getLogger(__name__)
+# peewee-migrate logs a failing migration with its traceback; MigrationFailed
+# reports it in one line instead, so the router's records with a traceback go.
+ROUTER_LOG = logging.getLogger(f"{__name__}.router")
+ROUTER_LOG.addFilter(lambda record: record.exc_info is None)
 
 # Any constant bigint; "shuffify" in ASCII, so it reads as ours in pg_locks.
 ADVISORY_LOCK_KEY = 0x73687566666966
@@ -93,7 +97,7 @@ def apply_migrations(database: pw.Database, migrations_dir: Path, lock_file: Pat
     from peewee_migrate import Router
 
     with FileLock(lock_file), database.connection_context(), _database_lock(database):
-        router = Router(database, migrate_dir=migrations_dir, logger=log)
+        router = Router(database, migrate_dir=migrations_dir, logger=ROUTER_LOG)
         applied = []
         for name in router.diff:
             try:

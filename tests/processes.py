@@ -14,19 +14,12 @@ from pathlib import Path
 
 from pg_cluster import free_port
 
+import settings
+
 ROOT = Path(__file__).resolve().parent.parent
 # The variables settings.py reads; a test's process starts from none of them,
 # so the developer's own environment or .env never leaks into a test.
-SETTING_NAMES = (
-    "APP_ENV",
-    "DATABASE_URL",
-    "HOST",
-    "PORT",
-    "WAITRESS_THREADS",
-    "MIGRATION_LOCK_FILE",
-    "MIGRATIONS_DIR",
-    "LOG_LEVEL",
-)
+SETTING_NAMES = tuple(setting.name for setting in settings.SETTINGS)
 
 
 def clean_environment(**settings: str) -> dict[str, str]:
