@@ -42,7 +42,7 @@ def find_pg_bin() -> Path:
     )
 
 
-def _ensure_os_user() -> str | None:
+def ensure_os_user() -> str | None:
     if os.geteuid() != 0:
         return None
     try:
@@ -57,7 +57,7 @@ class PostgresCluster:
 
     def __init__(self):
         self.bin = find_pg_bin()
-        self.os_user = _ensure_os_user()
+        self.os_user = ensure_os_user()
         self.base = Path(tempfile.mkdtemp(prefix="shuffify-pg-"))
         self.data = self.base / "data"
         self.log = self.base / "postgres.log"

@@ -25,7 +25,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import psycopg2
-from pg_cluster import _ensure_os_user, free_port
+from pg_cluster import ensure_os_user, free_port
 
 CANDIDATES = ("pgbouncer", "/usr/sbin/pgbouncer", "/usr/bin/pgbouncer")
 START_TIMEOUT_S = 15
@@ -47,7 +47,7 @@ class PgBouncer:
         self.user = unquote(server.username or "postgres")
         password = unquote(server.password or "")
         self.port = free_port()
-        self.os_user = _ensure_os_user()  # the same unprivileged user as the clusters
+        self.os_user = ensure_os_user()  # the same unprivileged user as the clusters
         self.base = Path(tempfile.mkdtemp(prefix="shuffify-pgbouncer-"))
         self.log = self.base / "pgbouncer.log"
         auth_file = self.base / "userlist.txt"

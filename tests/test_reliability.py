@@ -197,7 +197,6 @@ def apps(tmp_path):
 
     def start(name: str, **settings) -> AppProcess:
         settings.setdefault("MIGRATION_LOCK_FILE", str(tmp_path / f"{name}.lock"))
-        settings.setdefault("API_TOKEN", "")  # processes.py does not clear this one
         app = AppProcess(tmp_path / f"{name}.log", **settings)
         started.append(app)
         return app
