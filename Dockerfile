@@ -14,10 +14,12 @@ WORKDIR /app
 # psycopg2-binary ships its own libpq, so no compiler or libpq-dev is needed.
 COPY requirements.txt .
 RUN pip install -r requirements.txt \
-    && useradd --system --uid 10001 --no-create-home shuffify \
+    && groupadd --system --gid 10001 shuffify \
+    && useradd --system --uid 10001 --gid 10001 --no-create-home shuffify \
     && install -d -o 10001 -g 10001 /app/instance
 
-COPY --chown=10001:10001 . .
+# The code stays root's; the app may write only instance/ (a default SQLite file).
+COPY . .
 USER 10001:10001
 
 EXPOSE 8000
