@@ -56,9 +56,11 @@ class Serialisable:
 class TouchedOnSave:
     """Refreshes updated_at on every save(), as SQLAlchemy's onupdate did."""
 
-    def save(self, *args, **kwargs):
+    def save(self, force_insert=False, only=None):
         self.updated_at = utcnow()
-        return super().save(*args, **kwargs)
+        if only is not None:
+            only = [*only, "updated_at"]
+        return super().save(force_insert=force_insert, only=only)
 
 
 def _json_ready(value):
