@@ -12,7 +12,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent
 INSTANCE_DIR = ROOT / "instance"
@@ -92,13 +92,19 @@ class Settings:
 
 
 def mask_password(url: str) -> str:
-    """Return url with the password (if any) replaced by ***."""
+    """Return url with the password (in the userinfo or the query) replaced by ***."""
     parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    userinfo, _, hostinfo = parts.netloc.rpartition("@")
-    user = userinfo.split(":", 1)[0]
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{hostinfo}"))
+    if parts.password is None and "password=" not in parts.query:
+        return url  # urlunsplit would also drop the empty host of sqlite:///
+    if parts.password is not None:
+        userinfo, _, hostinfo = parts.netloc.rpartition("@")
+        user = userinfo.split(":", 1)[0]
+        parts = parts._replace(netloc=f"{user}:***@{hostinfo}")
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if any(key == "password" for key, _ in query):  # libpq takes it there too
+        masked = [(k, "***" if k == "password" else v) for k, v in query]
+        parts = parts._replace(query=urlencode(masked, safe="*"))
+    return urlunsplit(parts)
 
 
 def resolve_database_url(raw: str, app_env: str) -> str:
@@ -116,7 +122,7 @@ def resolve_database_url(raw: str, app_env: str) -> str:
         parts.port  # noqa: B018 -- urlsplit checks the port only when asked
     except ValueError:
         parts = None
-    if parts is None or not parts.scheme or (parts.scheme != "sqlite" and "@" in parts.path):
+    if parts is None or not parts.scheme or _password_may_have_spilled(parts):
         # Echoing a URL that does not split cleanly could print part of the
         # password, so this message names the likely cause instead.
         raise SettingsError(
@@ -140,6 +146,16 @@ def resolve_database_url(raw: str, app_env: str) -> str:
     return urlunsplit(parts._replace(scheme="postgresql", query=urlencode(query)))
 
 
+def _password_may_have_spilled(parts: SplitResult) -> bool:
+    """True when an unescaped ?, # or / cut the userinfo short, so that part
+    of the password would be read as the path, query or fragment."""
+    if parts.scheme == "sqlite":
+        return False
+    return bool(
+        "@" in parts.path or parts.fragment or ("@" not in parts.netloc and "@" in parts.query)
+    )
+
+
 def _url_error(problem: str, url: str) -> SettingsError:
     return SettingsError(f"DATABASE_URL {problem}: {mask_password(url)}")
 
@@ -156,7 +172,7 @@ def _read_environment() -> dict[str, str]:
 
 def _integer(environ: dict[str, str], name: str, low: int, high: int) -> int:
     raw = environ[name].strip()
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
         raise SettingsError(f"{name} must be a whole number from {low} to {high}, got {raw!r}")
     return int(raw)
 
