@@ -61,18 +61,24 @@ class MigrationFailed(Exception):
 def prepare_schema(database: pw.Database, settings: Settings) -> list[str]:
     """Make the schema current; return the names of the migrations applied."""
     if settings.app_env == "testing":
-        database.create_tables(MODELS)
+        _create_tables(database)
         return []
     if not settings.migrations_dir.is_dir():
         log.warning(
             "no migrations folder at %s: creating the tables from the models instead",
             settings.migrations_dir,
         )
-        database.create_tables(MODELS)
+        _create_tables(database)
         return []
     if not pending_migrations(database, settings.migrations_dir):
         return []
     return apply_migrations(database, settings.migrations_dir, settings.migration_lock_file)
+
+
+def _create_tables(database: pw.Database) -> None:
+    # The connection goes back to the pool: an in-memory database has only one.
+    with database.connection_context():
+        database.create_tables(MODELS)
 
 
 def pending_migrations(database: pw.Database, migrations_dir: Path) -> list[str]:
