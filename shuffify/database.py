@@ -80,7 +80,8 @@ def build_database(url: str) -> pw.Database:
 def _build_sqlite(url: str, path: str) -> pw.Database:
     options = dict(POOL_OPTIONS, pragmas=SQLITE_PRAGMAS, check_same_thread=False)
     if path == SQLITE_MEMORY:
-        options["max_connections"] = 1
+        # One connection, never recycled: a new one would be an empty database.
+        options.update(max_connections=1, stale_timeout=None)
     else:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     return db_url.connect(url.replace("sqlite://", "sqlite+pool://", 1), **options)

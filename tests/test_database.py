@@ -356,3 +356,14 @@ def test_in_memory_database_works_from_another_thread(memory_db):
     memory_db.connect()
     assert memory_db.execute_sql("SELECT x FROM t").fetchall() == [(2,)]
     memory_db.close()
+
+
+def test_in_memory_sqlite_keeps_its_tables_past_the_stale_timeout(monkeypatch):
+    memory = database.build_database("sqlite:///:memory:")
+    with memory.connection_context():
+        memory.execute_sql("CREATE TABLE kept (id INTEGER)")
+    later = time.time() + 10 * database.POOL_OPTIONS["stale_timeout"]
+    monkeypatch.setattr(time, "time", lambda: later)
+    with memory.connection_context():
+        assert "kept" in memory.get_tables()
+    memory.close_all()
