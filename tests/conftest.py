@@ -8,11 +8,13 @@ they are never skipped. Any skipped test fails the run.
 import io
 import json
 import os
+import signal
 import uuid
 from wsgiref.util import setup_testing_defaults
 
 import pytest
 from pg_cluster import PostgresCluster, PostgresServer
+from processes import AppProcess
 
 import settings as settings_module
 from shuffify import database
@@ -75,6 +77,22 @@ def app(db_url, make_settings):
     application = create_app(make_settings(DATABASE_URL=db_url))
     yield application
     database.close_database(database.db.obj)
+
+
+@pytest.fixture
+def apps(tmp_path):
+    """Start `python app.py` processes; whatever still runs at the end is killed."""
+    started = []
+
+    def start(name: str, **values: str) -> AppProcess:
+        values.setdefault("MIGRATION_LOCK_FILE", str(tmp_path / f"{name}.lock"))
+        app = AppProcess(tmp_path / f"{name}.log", **values)
+        started.append(app)
+        return app
+
+    yield start
+    for app in started:
+        app.stop(signal.SIGKILL)
 
 
 class Client:

@@ -9,7 +9,6 @@ root, as the README tells a developer to.
 """
 
 import shutil
-import sqlite3
 import subprocess
 import sys
 import uuid
@@ -17,8 +16,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import peewee as pw
-import psycopg2
 import pytest
+from direct import history, is_sqlite, query, tables
 from peewee_migrate import Router
 from peewee_migrate.router import compile_migrations, load_models
 
@@ -150,40 +149,6 @@ def pg_type(spec_type: str) -> str:
 
 
 # --- Reading the catalogs, on connections of their own ---------------------------------
-
-
-def is_sqlite(url: str) -> bool:
-    return url.startswith("sqlite:")
-
-
-def query(url: str, sql: str, *params) -> list[tuple]:
-    """Rows of one statement (written with %s placeholders), autocommitted."""
-    if is_sqlite(url):
-        connection = sqlite3.connect(url[len("sqlite:///") :], isolation_level=None)
-        try:
-            return connection.execute(sql.replace("%s", "?"), params).fetchall()
-        finally:
-            connection.close()
-    connection = psycopg2.connect(url)
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall() if cursor.description else []
-    finally:
-        connection.close()
-
-
-def tables(url: str) -> set[str]:
-    if is_sqlite(url):
-        sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-    else:
-        sql = "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
-    return {name for (name,) in query(url, sql)}
-
-
-def history(url: str) -> list[tuple]:
-    return query(url, f"SELECT id, name, migrated_at FROM {HISTORY} ORDER BY id")
 
 
 def columns(url: str, table: str) -> list[tuple[str, str, bool]]:

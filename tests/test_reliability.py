@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 import psycopg2
 import pytest
 from conftest import Client
+from direct import history, history_names, is_sqlite, query, sqlite_path, tables
 from pg_cluster import PostgresCluster
 from pgbouncer import PgBouncer
 from processes import ROOT, AppProcess
@@ -49,51 +50,6 @@ HTTP_TIMEOUT_S = 5  # a /health that takes this long fails the test
 
 
 # --- Looking at the database directly, never through the app ---------------------------
-
-
-def is_sqlite(url: str) -> bool:
-    return url.startswith("sqlite:")
-
-
-def sqlite_path(url: str) -> str:
-    return url[len("sqlite:///") :]
-
-
-def query(url: str, sql: str, *params) -> list[tuple]:
-    """Rows of one statement, on a connection of its own (autocommit)."""
-    if is_sqlite(url):
-        connection = sqlite3.connect(sqlite_path(url))
-        try:
-            return connection.execute(sql.replace("%s", "?"), params).fetchall()
-        finally:
-            connection.close()
-    connection = psycopg2.connect(url)
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall() if cursor.description else []
-    finally:
-        connection.close()
-
-
-def tables(url: str) -> set[str]:
-    if is_sqlite(url):
-        sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-    else:
-        sql = "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
-    return {name for (name,) in query(url, sql)}
-
-
-def history(url: str) -> list[tuple]:
-    """migratehistory as (id, name, migrated_at) rows; [] when the table does not exist."""
-    if "migratehistory" not in tables(url):
-        return []
-    return query(url, "SELECT id, name, migrated_at FROM migratehistory ORDER BY id")
-
-
-def history_names(url: str) -> list[str]:
-    return [name for _, name, _ in history(url)]
 
 
 def advisory_locks(url: str) -> list[tuple]:
@@ -188,22 +144,6 @@ def assert_json_error(status: int, headers: dict, raw: bytes, expected: int) -> 
     error = json.loads(raw)["error"]
     assert error["status"] == expected
     assert isinstance(error["message"], str) and error["message"]
-
-
-@pytest.fixture
-def apps(tmp_path):
-    """Start app processes; whatever is still running at the end is killed."""
-    started = []
-
-    def start(name: str, **settings) -> AppProcess:
-        settings.setdefault("MIGRATION_LOCK_FILE", str(tmp_path / f"{name}.lock"))
-        app = AppProcess(tmp_path / f"{name}.log", **settings)
-        started.append(app)
-        return app
-
-    yield start
-    for app in started:
-        app.stop(signal.SIGKILL)
 
 
 @pytest.fixture

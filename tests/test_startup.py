@@ -12,14 +12,13 @@
 
 import signal
 import socket
-import sqlite3
 import uuid
 from urllib.parse import urlsplit
 
-import psycopg2
 import pytest
+from direct import query, tables
 from pg_cluster import free_port
-from processes import ROOT, AppProcess
+from processes import ROOT
 
 import settings
 
@@ -32,31 +31,6 @@ START_TIMEOUT_S = 60
 # --- Looking at the database directly, never through the app ------------------------------
 
 
-def query(url: str, sql: str) -> list[tuple]:
-    if url.startswith("sqlite:"):
-        connection = sqlite3.connect(url[len("sqlite:///") :])
-        try:
-            return connection.execute(sql).fetchall()
-        finally:
-            connection.close()
-    connection = psycopg2.connect(url)
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
-            return cursor.fetchall()
-    finally:
-        connection.close()
-
-
-def tables(url: str) -> set[str]:
-    if url.startswith("sqlite:"):
-        sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-    else:
-        sql = "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
-    return {name for (name,) in query(url, sql)}
-
-
 def instance_files() -> set[str]:
     folder = settings.INSTANCE_DIR
     return {p.name for p in folder.iterdir()} if folder.exists() else set()
@@ -67,22 +41,6 @@ def lines_naming(output: str, text: str) -> list[str]:
 
 
 # --- Fixtures ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def apps(tmp_path):
-    """Start app processes; whatever is still running at the end is killed."""
-    started = []
-
-    def start(name: str, **values: str) -> AppProcess:
-        values.setdefault("MIGRATION_LOCK_FILE", str(tmp_path / f"{name}.lock"))
-        app = AppProcess(tmp_path / f"{name}.log", **values)
-        started.append(app)
-        return app
-
-    yield start
-    for app in started:
-        app.stop(signal.SIGKILL)
 
 
 @pytest.fixture
