@@ -31,11 +31,11 @@ from urllib.parse import urlsplit
 
 import psycopg2
 import pytest
-from conftest import Client
 from direct import history, history_names, is_sqlite, query, sqlite_path, tables
 from pg_cluster import PostgresCluster
 from pgbouncer import PgBouncer
 from processes import ROOT, AppProcess
+from wsgi_client import Client
 
 from shuffify import database
 from shuffify.api import MAX_BODY_BYTES

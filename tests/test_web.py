@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 import bottle
 import psycopg2
 import pytest
-from conftest import Client
 from pg_cluster import PostgresCluster, PostgresServer, free_port
+from wsgi_client import Client
 
 from shuffify import database
 from shuffify.web import create_app
