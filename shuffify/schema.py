@@ -102,6 +102,10 @@ def apply_migrations(database: pw.Database, migrations_dir: Path, lock_file: Pat
     from filelock import FileLock
     from peewee_migrate import Router
 
+    # Building router.migrator replays the applied migrations with peewee's
+    # execute_sql patched process-wide (unittest.mock). A request served by
+    # another thread meanwhile may meet that patch; the schema is not ready
+    # then, so /health reports degraded whatever its query saw and /api is 503.
     with FileLock(lock_file), database.connection_context(), _database_lock(database):
         router = Router(database, migrate_dir=migrations_dir, logger=ROUTER_LOG)
         applied = []
