@@ -52,6 +52,7 @@ def main() -> int:
         log.error("cannot listen on HOST=%s PORT=%s: %s", current.host, current.port, error)
         return 2
     finally:
+        app.config["shuffify.schema"].stop()  # no migration retry while the pool closes
         database.close_database(database.db.obj)
     log.info("stopped")
     return 1 if failures else 0
