@@ -78,14 +78,6 @@ class Settings:
     api_token: str = field(default="", repr=False)
 
     @property
-    def is_postgres(self) -> bool:
-        return urlsplit(self.database_url).scheme == "postgresql"
-
-    @property
-    def database_password(self) -> str | None:
-        return urlsplit(self.database_url).password
-
-    @property
     def database_display(self) -> str:
         """The database URL with its password masked, for logs."""
         return mask_password(self.database_url)

@@ -4,9 +4,9 @@ Models bind to `db`, a DatabaseProxy, so importing them connects to nothing
 and a test can point them at any database. build_database() turns a URL into
 a peewee database through playhouse.db_url:
 
-- PostgreSQL: a PooledPostgresqlDatabase of at most 5 connections, each
-  recycled after 300 s. Peewee 4's pool checks a connection on checkout and
-  discards a dead one, which replaces SQLAlchemy's pool_pre_ping.
+- PostgreSQL: a PooledPostgresqlDatabase (CheckedPostgresqlPool) of at most
+  5 connections, each recycled after 300 s, that checks a connection on
+  checkout and discards a dead one, in place of SQLAlchemy's pool_pre_ping.
 - SQLite: a PooledSqliteDatabase with the pragmas a threaded web server
   wants. Pooled because opening a connection per request cost more than the
   rest of a /health request: setting the pragmas, and on closing the last

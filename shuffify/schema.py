@@ -55,7 +55,6 @@ class MigrationFailed(Exception):
 
     def __init__(self, name: str, error: Exception):
         super().__init__(f"migration {name} failed: {first_line(error)}")
-        self.name = name
 
 
 def prepare_schema(database: pw.Database, settings: Settings) -> list[str]:
@@ -155,13 +154,11 @@ class SchemaState:
         self.ready.set()
         return True
 
-    def retry_in_background(self, on_fatal: Callable[[str], None]) -> threading.Thread:
+    def retry_in_background(self, on_fatal: Callable[[str], None]) -> None:
         """Retry prepare() with capped backoff until it succeeds or fails for good."""
-        thread = threading.Thread(
+        threading.Thread(
             target=self._retry, args=(on_fatal,), name="schema-retry", daemon=True
-        )
-        thread.start()
-        return thread
+        ).start()
 
     def _retry(self, on_fatal: Callable[[str], None]) -> None:
         attempt = 0

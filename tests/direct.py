@@ -8,7 +8,7 @@ import sqlite3
 
 import psycopg2
 
-HISTORY_TABLE = "migratehistory"
+from shuffify.schema import HISTORY_TABLE
 
 
 def is_sqlite(url: str) -> bool:

@@ -474,7 +474,7 @@ def test_compose_db_credentials_match_the_app_database_url():
 def test_compose_app_environment_with_the_image_env_loads_settings():
     loaded = settings.load({**dockerfile_env(), **environment(APP)})
     assert loaded.app_env == "production"
-    assert loaded.is_postgres
+    assert urlsplit(loaded.database_url).scheme == "postgresql"
     assert parse_qs(urlsplit(loaded.database_url).query)["sslmode"] == ["disable"]
 
 

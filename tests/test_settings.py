@@ -383,19 +383,6 @@ def test_database_display_masks_the_password():
     )
 
 
-@pytest.mark.parametrize(
-    ("url", "is_postgres"),
-    [
-        (PG_URL, True),
-        (PG_URL.replace("postgresql", "postgres"), True),
-        ("sqlite:////tmp/shuffify.db", False),
-        ("", False),
-    ],
-)
-def test_is_postgres(url, is_postgres):
-    assert load(DATABASE_URL=url).is_postgres is is_postgres
-
-
 # --- Documentation ----------------------------------------------------------------------
 
 
