@@ -8,7 +8,9 @@ masked in every message.
 """
 
 import hashlib
+import ipaddress
 import os
+import secrets
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,13 +54,41 @@ SETTINGS = (
     ),
     Setting("MIGRATIONS_DIR", "", "folder of numbered migrations; empty means migrations/ here"),
     Setting("LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR"),
+    Setting("SPOTIFY_CLIENT_ID", "", "your Spotify app's client ID; empty turns sign-in off"),
     Setting(
-        "API_TOKEN",
+        "SPOTIFY_CLIENT_SECRET", "", "your Spotify app's client secret; empty turns sign-in off"
+    ),
+    Setting(
+        "SPOTIFY_REDIRECT_URI",
+        "http://127.0.0.1:8000/callback",
+        "the redirect URI registered with the Spotify app: https, or http on 127.0.0.1 or [::1]; "
+        "never localhost; its path is /callback",
+    ),
+    Setting("SPOTIFY_ACCOUNTS_URL", "https://accounts.spotify.com", "Spotify's accounts service"),
+    Setting("SPOTIFY_API_URL", "https://api.spotify.com/v1", "Spotify's Web API"),
+    Setting(
+        "SECRET_KEY",
         "",
-        "bearer token the /api routes require; empty disables them (they answer 403)",
+        "root secret every key is derived from (at least 32 characters; required in production "
+        "with sign-in on); empty in development means a random key kept in instance/secret_key",
+    ),
+    Setting(
+        "SECRET_KEY_FALLBACKS",
+        "",
+        "earlier SECRET_KEYs, comma-separated: tokens encrypted under them still decrypt",
+    ),
+    Setting("SCHEDULER_ENABLED", "true", "true or false: run due schedules in this process"),
+    Setting("SCHEDULER_POLL_S", "30", "seconds between looks for due schedules (1-3600)"),
+    Setting(
+        "SCHEDULER_LEASE_S",
+        "300",
+        "seconds a run may go without a heartbeat before another process marks it failed",
     ),
 )
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+MIN_SECRET_KEY_LENGTH = 32
+LOOPBACK_HOSTS = ("127.0.0.1", "::1")
+BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 
 
 class SettingsError(ValueError):
@@ -75,12 +105,29 @@ class Settings:
     migration_lock_file: Path
     migrations_dir: Path
     log_level: str
-    api_token: str = field(default="", repr=False)
+    spotify_client_id: str = ""
+    spotify_client_secret: str = field(default="", repr=False)
+    spotify_redirect_uri: str = "http://127.0.0.1:8000/callback"
+    spotify_accounts_url: str = "https://accounts.spotify.com"
+    spotify_api_url: str = "https://api.spotify.com/v1"
+    secret_key: str = field(default="", repr=False)
+    secret_key_fallbacks: tuple[str, ...] = field(default=(), repr=False)
+    scheduler_enabled: bool = True
+    scheduler_poll_s: int = 30
+    scheduler_lease_s: int = 300
 
     @property
     def database_display(self) -> str:
         """The database URL with its password masked, for logs."""
         return mask_password(self.database_url)
+
+    @property
+    def signin_enabled(self) -> bool:
+        return bool(self.spotify_client_id and self.spotify_client_secret)
+
+    @property
+    def production(self) -> bool:
+        return self.app_env == "production"
 
 
 def mask_password(url: str) -> str:
@@ -177,6 +224,81 @@ def default_lock_file(database_url: str) -> Path:
     return Path(tempfile.gettempdir()) / f"shuffify-migrate-{digest}.lock"
 
 
+def check_redirect_uri(raw: str) -> str:
+    """The redirect URI as Spotify accepts it today, or SettingsError saying why not."""
+    uri = raw.strip()
+    parts = urlsplit(uri)
+    name = "SPOTIFY_REDIRECT_URI"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(f"{name} must be an absolute http(s) URL, got {uri!r}")
+    if parts.hostname == "localhost":
+        raise SettingsError(
+            f"{name} may not use localhost (Spotify refuses it since November 2025): "
+            f"use 127.0.0.1 instead, e.g. http://127.0.0.1:{parts.port or 8000}/callback"
+        )
+    if parts.scheme == "http" and not _is_loopback_literal(parts.hostname):
+        raise SettingsError(
+            f"{name} must use https (plain http only for 127.0.0.1 or [::1]), got {uri!r}"
+        )
+    if parts.path != "/callback" or parts.query or parts.fragment:
+        raise SettingsError(f"{name} must end in the path /callback, got {uri!r}")
+    return uri
+
+
+def _is_loopback_literal(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def resolve_secret_key(raw: str, app_env: str, signin_enabled: bool) -> str:
+    """SECRET_KEY, checked; in development a random key kept in instance/ when unset."""
+    key = raw.strip()
+    if key:
+        if len(key) < MIN_SECRET_KEY_LENGTH:
+            raise SettingsError(
+                f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters, got {len(key)}"
+            )
+        return key
+    if app_env == "production" and signin_enabled:
+        raise SettingsError(
+            "SECRET_KEY must be set in production when sign-in is on "
+            f"(at least {MIN_SECRET_KEY_LENGTH} characters, e.g. from `openssl rand -hex 32`)"
+        )
+    if app_env == "development":
+        return _instance_secret_key(INSTANCE_DIR / "secret_key")
+    return secrets.token_urlsafe(32)  # testing, or production without sign-in: this process only
+
+
+def _instance_secret_key(path: Path) -> str:
+    """Read the development key, creating it (mode 0600) the first time."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(descriptor, "w") as key_file:
+        key = secrets.token_urlsafe(32)
+        key_file.write(key)
+    return key
+
+
+def _boolean(environ: dict[str, str], name: str) -> bool:
+    raw = environ[name].strip().lower()
+    if raw not in BOOLEANS:
+        raise SettingsError(f"{name} must be true or false, got {raw!r}")
+    return BOOLEANS[raw]
+
+
+def _plain_url(environ: dict[str, str], name: str) -> str:
+    url = environ[name].strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(f"{name} must be an absolute http(s) URL, got {url!r}")
+    return url
+
+
 def load(environ: dict[str, str] | None = None) -> Settings:
     """Read, validate and return the settings."""
     given = _read_environment() if environ is None else environ
@@ -189,6 +311,9 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {log_level!r}")
     database_url = resolve_database_url(values["DATABASE_URL"], app_env)
     lock_file = values["MIGRATION_LOCK_FILE"].strip()
+    client_id = values["SPOTIFY_CLIENT_ID"].strip()
+    client_secret = values["SPOTIFY_CLIENT_SECRET"].strip()
+    fallbacks = tuple(k.strip() for k in values["SECRET_KEY_FALLBACKS"].split(",") if k.strip())
     return Settings(
         app_env=app_env,
         database_url=database_url,
@@ -198,5 +323,16 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         migration_lock_file=Path(lock_file) if lock_file else default_lock_file(database_url),
         migrations_dir=Path(values["MIGRATIONS_DIR"].strip() or ROOT / "migrations"),
         log_level=log_level,
-        api_token=values["API_TOKEN"].strip(),
+        spotify_client_id=client_id,
+        spotify_client_secret=client_secret,
+        spotify_redirect_uri=check_redirect_uri(values["SPOTIFY_REDIRECT_URI"]),
+        spotify_accounts_url=_plain_url(values, "SPOTIFY_ACCOUNTS_URL"),
+        spotify_api_url=_plain_url(values, "SPOTIFY_API_URL"),
+        secret_key=resolve_secret_key(
+            values["SECRET_KEY"], app_env, bool(client_id and client_secret)
+        ),
+        secret_key_fallbacks=fallbacks,
+        scheduler_enabled=_boolean(values, "SCHEDULER_ENABLED"),
+        scheduler_poll_s=_integer(values, "SCHEDULER_POLL_S", 1, 3600),
+        scheduler_lease_s=_integer(values, "SCHEDULER_LEASE_S", 10, 86400),
     )

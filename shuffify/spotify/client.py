@@ -1,0 +1,91 @@
+"""A user's view of the Web API: bearer token, one refresh after a 401, paging, errors.
+
+A Spotify object is built per request (or per background run) around a
+TokenSource, which knows how to get the user's current access token and how
+to refresh it. The API-area modules call get(), send() and pages() on it.
+"""
+
+import json
+from collections.abc import Iterator
+from typing import Protocol
+from urllib.parse import urlencode
+
+from shuffify.spotify.errors import Forbidden, NotFound, SpotifyError, Unauthorized
+from shuffify.spotify.sender import Reply, Sender
+
+WEB_MAX_WAIT_S = 2.0  # a web request waits at most this long for a rate limit
+
+
+class TokenSource(Protocol):
+    def access_token(self) -> str:
+        """A current access token, refreshed first when about to expire."""
+
+    def refresh(self, rejected: str) -> str:
+        """A new access token after Spotify refused `rejected` with 401."""
+
+
+class Spotify:
+    """Calls the Web API as one user."""
+
+    def __init__(
+        self, sender: Sender, api_url: str, tokens: TokenSource, max_wait_s: float = WEB_MAX_WAIT_S
+    ):
+        self.sender = sender
+        self.api_url = api_url
+        self.tokens = tokens
+        self.max_wait_s = max_wait_s
+
+    def get(self, path: str, params: dict | None = None) -> dict:
+        url = f"{self.api_url}{path}" + (f"?{urlencode(params)}" if params else "")
+        return self._call("GET", url, None, safe=True)
+
+    def send(self, method: str, path: str, body: dict, *, safe: bool) -> dict:
+        """A write; `safe` when repeating it changes nothing (a replace, a removal)."""
+        return self._call(method, f"{self.api_url}{path}", body, safe=safe)
+
+    def pages(self, path: str, params: dict) -> Iterator[dict]:
+        """Every item of a paged listing, following `next` to the end."""
+        page = self.get(path, params)
+        while True:
+            yield from page.get("items") or []
+            next_url = page.get("next")
+            if not next_url:
+                return
+            page = self._call("GET", next_url, None, safe=True)
+
+    def _call(self, method: str, url: str, body: dict | None, *, safe: bool) -> dict:
+        token = self.tokens.access_token()
+        reply = self._send(method, url, body, token, safe)
+        if reply.status == 401:
+            reply = self._send(method, url, body, self.tokens.refresh(token), safe)
+        return checked(reply)
+
+    def _send(self, method: str, url: str, body: dict | None, token: str, safe: bool) -> Reply:
+        headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+        payload = None
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+            payload = json.dumps(body).encode()
+        return self.sender.send(
+            method, url, headers=headers, body=payload, safe=safe, max_wait_s=self.max_wait_s
+        )
+
+
+def checked(reply: Reply) -> dict:
+    """The reply's JSON object, or the SpotifyError its status means."""
+    if reply.status < 400:
+        return reply.data if isinstance(reply.data, dict) else {}
+    message = _error_message(reply.data)
+    if reply.status == 401:
+        raise Unauthorized()
+    if reply.status == 403:
+        raise Forbidden(f"Spotify refused this: {message}" if message else Forbidden().message)
+    if reply.status == 404:
+        raise NotFound()
+    raise SpotifyError(reply.status, f"Spotify answered {reply.status}: {message or 'an error'}")
+
+
+def _error_message(data: object) -> str:
+    if isinstance(data, dict) and isinstance(data.get("error"), dict):
+        return str(data["error"].get("message") or "")[:200]
+    return ""

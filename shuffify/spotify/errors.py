@@ -1,0 +1,53 @@
+"""What can go wrong talking to Spotify, as exceptions the routes map to HTTP.
+
+Messages are written for the person using Shuffify and never carry a token,
+a code or a response body that could hold one.
+"""
+
+
+class SpotifyError(Exception):
+    """Spotify answered with an error; status is its HTTP status."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class NotFound(SpotifyError):
+    def __init__(self, message: str = "Spotify has no such playlist or item"):
+        super().__init__(404, message)
+
+
+class Forbidden(SpotifyError):
+    def __init__(self, message: str = "Spotify does not allow this"):
+        super().__init__(403, message)
+
+
+class Unauthorized(SpotifyError):
+    """The access token was refused (expired or revoked)."""
+
+    def __init__(self, message: str = "Spotify refused the access token"):
+        super().__init__(401, message)
+
+
+class Revoked(SpotifyError):
+    """The refresh token no longer works: only signing in again helps."""
+
+    def __init__(self):
+        super().__init__(401, "Spotify access was revoked: sign in again")
+
+
+class RateLimited(SpotifyError):
+    """Spotify asked us to wait longer than a caller may."""
+
+    def __init__(self, retry_after_s: int):
+        super().__init__(429, f"Spotify is rate limiting us: try again in {retry_after_s} s")
+        self.retry_after_s = retry_after_s
+
+
+class Unavailable(SpotifyError):
+    """Spotify could not be reached or kept failing (5xx, network) after retries."""
+
+    def __init__(self, message: str = "Spotify is not answering right now: try again shortly"):
+        super().__init__(503, message)

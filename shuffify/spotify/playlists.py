@@ -1,0 +1,97 @@
+"""Playlists and their items: read every page, write with the calls Spotify allows.
+
+Reads use the largest page Spotify allows (50). Writes are the raw
+operations; choosing between them (replace or moves) is shuffify.reorder's
+job, and recording them so that no track is lost is shuffify.playlist_writes'.
+"""
+
+from collections.abc import Sequence
+
+from shuffify.spotify import shapes
+from shuffify.spotify.client import Spotify
+from shuffify.spotify.errors import Forbidden
+
+PAGE_LIMIT = 50  # /me/playlists and /playlists/{id}/items
+WRITE_LIMIT = 100  # items per POST, PUT (replace) or DELETE
+
+
+def editable_playlists(spotify: Spotify, user_id: str) -> list[dict]:
+    """The user's playlists they can change: their own and collaborative ones."""
+    return [
+        shapes.playlist_summary(p)
+        for p in spotify.pages("/me/playlists", {"limit": PAGE_LIMIT})
+        if p and ((p.get("owner") or {}).get("id") == user_id or p.get("collaborative"))
+    ]
+
+
+def metadata(spotify: Spotify, playlist_id: str) -> dict:
+    return spotify.get(f"/playlists/{playlist_id}")
+
+
+def is_editable(playlist: dict, user_id: str) -> bool:
+    return (playlist.get("owner") or {}).get("id") == user_id or bool(playlist.get("collaborative"))
+
+
+def entries(spotify: Spotify, playlist_id: str) -> list[dict]:
+    """Every entry in playlist order (tracks, episodes, local files, unavailable ones)."""
+    params = {"limit": PAGE_LIMIT, "additional_types": "track,episode"}
+    return [shapes.track(e) for e in spotify.pages(f"/playlists/{playlist_id}/items", params)]
+
+
+def read(spotify: Spotify, playlist_id: str) -> dict:
+    """Metadata and tracks; `tracks` None with a `reason` when Spotify shares only metadata."""
+    meta = metadata(spotify, playlist_id)
+    result = {
+        "id": meta.get("id", playlist_id),
+        "name": meta.get("name"),
+        "description": meta.get("description"),
+        "owner_id": (meta.get("owner") or {}).get("id"),
+        "owner_name": (meta.get("owner") or {}).get("display_name"),
+        "snapshot_id": meta.get("snapshot_id"),
+        "track_count": shapes.item_count(meta),
+        "image_url": shapes.first_image(meta.get("images")),
+        "collaborative": bool(meta.get("collaborative")),
+    }
+    try:
+        tracks = entries(spotify, playlist_id)
+    except Forbidden:
+        return {**result, "tracks": None, "reason": shapes.METADATA_ONLY_REASON}
+    return {**result, "track_count": len(tracks), "tracks": tracks}
+
+
+def replace(spotify: Spotify, playlist_id: str, uris: Sequence[str]) -> str:
+    """Make the playlist exactly its first 100 `uris`; safe to repeat."""
+    reply = spotify.send(
+        "PUT", f"/playlists/{playlist_id}/items", {"uris": list(uris)[:WRITE_LIMIT]}, safe=True
+    )
+    return reply.get("snapshot_id")
+
+
+def append(spotify: Spotify, playlist_id: str, uris: Sequence[str], position=None) -> str:
+    """Add at most 100 items (at the end, or at `position`); never repeated blindly."""
+    body = {"uris": list(uris)}
+    if position is not None:
+        body["position"] = position
+    return spotify.send("POST", f"/playlists/{playlist_id}/items", body, safe=False).get(
+        "snapshot_id"
+    )
+
+
+def move(spotify: Spotify, playlist_id: str, move_body: dict, snapshot_id: str | None) -> str:
+    """Move one block; with the snapshot it was planned against."""
+    body = dict(move_body)
+    if snapshot_id:
+        body["snapshot_id"] = snapshot_id
+    return spotify.send("PUT", f"/playlists/{playlist_id}/items", body, safe=False).get(
+        "snapshot_id"
+    )
+
+
+def remove(spotify: Spotify, playlist_id: str, uris: Sequence[str], snapshot_id: str | None) -> str:
+    """Remove every occurrence of each of at most 100 uris; safe to repeat."""
+    body = {"items": [{"uri": uri} for uri in uris]}
+    if snapshot_id:
+        body["snapshot_id"] = snapshot_id
+    return spotify.send("DELETE", f"/playlists/{playlist_id}/items", body, safe=True).get(
+        "snapshot_id"
+    )

@@ -1,0 +1,122 @@
+"""The HTTP layer under the Spotify client: pooled connections, retries, rate limits.
+
+One urllib3 PoolManager for the process (thread-safe, keep-alive, connect
+and read timeouts). urllib3 rather than spotipy: spotipy writes tokens to a
+`.cache` file, sleeps through any Retry-After inside the call and logs the
+bearer token at DEBUG; requests would add three more packages for nothing we
+use. urllib3's own retries are off: this module decides.
+
+- 5xx and network errors are retried with full-jitter backoff, but only for
+  calls that are safe to repeat (`safe=True`); a repeated POST of items would
+  add them twice.
+- 429 is retried after Retry-After when that is within the caller's
+  `max_wait_s` (a web request can wait a second or two, a background run
+  longer); otherwise RateLimited is raised at once with the wait.
+- Nothing is logged but the method, the path and the status: never a header,
+  a query string or a body.
+"""
+
+import json
+import logging
+import random
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import urllib3
+
+from shuffify.spotify.errors import RateLimited, Unavailable
+
+log = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT_S = 3.05
+READ_TIMEOUT_S = 15
+ATTEMPTS = 3  # for 5xx and network errors, on safe calls
+BACKOFF_BASE_S = 0.25
+DEFAULT_RETRY_AFTER_S = 1
+MAX_RATE_LIMIT_WAITS = 3
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    data: object  # the JSON body, or None when it had none
+    retry_after_s: int = DEFAULT_RETRY_AFTER_S
+
+
+class Sender:
+    """Sends requests to Spotify over one connection pool."""
+
+    def __init__(self, pool_size: int = 10):
+        self._pool = urllib3.PoolManager(
+            num_pools=4,
+            maxsize=pool_size,
+            timeout=urllib3.Timeout(connect=CONNECT_TIMEOUT_S, read=READ_TIMEOUT_S),
+            retries=False,
+        )
+
+    def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: dict,
+        body: bytes | None = None,
+        safe: bool,
+        max_wait_s: float,
+    ) -> Reply:
+        """One call, retried as the module docstring says; any status is returned."""
+        failures = rate_limits = 0
+        while True:
+            reply = self._attempt(method, url, headers, body)
+            if reply is not None and reply.status == 429:
+                rate_limits += 1
+                self._wait_for_rate_limit(reply, max_wait_s, rate_limits)
+                continue
+            if reply is not None and reply.status < 500:
+                return reply
+            failures += 1
+            if not safe or failures >= ATTEMPTS:
+                raise Unavailable()
+            time.sleep(random.uniform(0, BACKOFF_BASE_S * 2**failures))
+
+    def _attempt(self, method: str, url: str, headers: dict, body: bytes | None) -> Reply | None:
+        """One HTTP exchange; None on a network error."""
+        started = time.monotonic()
+        try:
+            response = self._pool.request(method, url, headers=headers, body=body)
+        except urllib3.exceptions.HTTPError as error:
+            log.warning("spotify %s %s: %s", method, _path(url), type(error).__name__)
+            return None
+        elapsed_ms = (time.monotonic() - started) * 1000
+        log.debug("spotify %s %s -> %s (%.0f ms)", method, _path(url), response.status, elapsed_ms)
+        return Reply(response.status, _json(response), _retry_after(response))
+
+    @staticmethod
+    def _wait_for_rate_limit(reply: Reply, max_wait_s: float, seen: int) -> None:
+        wait = reply.retry_after_s
+        if wait > max_wait_s or seen > MAX_RATE_LIMIT_WAITS:
+            raise RateLimited(wait)
+        time.sleep(wait)
+
+    def close(self) -> None:
+        self._pool.clear()
+
+
+def _json(response) -> object:
+    if not response.data:
+        return None
+    try:
+        return json.loads(response.data)
+    except ValueError:
+        return None
+
+
+def _retry_after(response) -> int:
+    raw = response.headers.get("Retry-After", "")
+    return int(raw) if raw.isascii() and raw.isdigit() else DEFAULT_RETRY_AFTER_S
+
+
+def _path(url: str) -> str:
+    """The path alone: query strings stay out of the log."""
+    return urlsplit(url).path
