@@ -1,7 +1,7 @@
 """What the routes and background work share, built once per app from the settings."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from settings import Settings
@@ -9,6 +9,7 @@ from shuffify import shuffling
 from shuffify.keys import Keys
 from shuffify.models import User, utcnow
 from shuffify.spotify import Sender, Spotify
+from shuffify.spotify.cache import ItemsCache
 from shuffify.spotify.oauth import OAuthClient
 from shuffify.user_tokens import BackgroundTokens, TokenStore
 
@@ -24,6 +25,7 @@ class Services:
     tokens: TokenStore
     schema_ready: Callable[[], bool]
     clock: Callable[[], datetime] = utcnow
+    items_cache: ItemsCache = field(default_factory=ItemsCache)
     wake_runner: Callable[[], None] = lambda: None
 
     def retry_write(self, user: User, playlist_id: str) -> None:
@@ -39,6 +41,7 @@ class Services:
             self.settings.spotify_api_url,
             BackgroundTokens(self.tokens, user.id),
             max_wait_s=BACKGROUND_MAX_WAIT_S,
+            cache=self.items_cache.for_user(user.id),
         )
 
 

@@ -117,8 +117,13 @@ def spotify(services: Services) -> Spotify:
     """The Spotify client of this request's user (one per request)."""
     environ = bottle.request.environ
     if SPOTIFY_KEY not in environ:
-        tokens = SessionTokens(services.tokens, environ[SESSION_KEY])
-        environ[SPOTIFY_KEY] = Spotify(services.sender, services.settings.spotify_api_url, tokens)
+        session = environ[SESSION_KEY]
+        environ[SPOTIFY_KEY] = Spotify(
+            services.sender,
+            services.settings.spotify_api_url,
+            SessionTokens(services.tokens, session),
+            cache=services.items_cache.for_user(session.user_id),
+        )
     return environ[SPOTIFY_KEY]
 
 

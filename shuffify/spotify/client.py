@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Protocol
 from urllib.parse import urlencode
 
+from shuffify.spotify.cache import NoCache, UserItemsCache
 from shuffify.spotify.errors import Forbidden, NotFound, SpotifyError, Unauthorized
 from shuffify.spotify.sender import Reply, Sender
 
@@ -28,12 +29,18 @@ class Spotify:
     """Calls the Web API as one user."""
 
     def __init__(
-        self, sender: Sender, api_url: str, tokens: TokenSource, max_wait_s: float = WEB_MAX_WAIT_S
+        self,
+        sender: Sender,
+        api_url: str,
+        tokens: TokenSource,
+        max_wait_s: float = WEB_MAX_WAIT_S,
+        cache: UserItemsCache | NoCache | None = None,
     ):
         self.sender = sender
         self.api_url = api_url
         self.tokens = tokens
         self.max_wait_s = max_wait_s
+        self.cache = cache or NoCache()
 
     def get(self, path: str, params: dict | None = None) -> dict:
         url = f"{self.api_url}{path}" + (f"?{urlencode(params)}" if params else "")

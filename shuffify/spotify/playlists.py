@@ -32,10 +32,21 @@ def is_editable(playlist: dict, user_id: str) -> bool:
     return (playlist.get("owner") or {}).get("id") == user_id or bool(playlist.get("collaborative"))
 
 
-def entries(spotify: Spotify, playlist_id: str) -> list[dict]:
-    """Every entry in playlist order (tracks, episodes, local files, unavailable ones)."""
+def entries(spotify: Spotify, playlist_id: str, meta: dict | None = None) -> list[dict]:
+    """Every entry in playlist order (tracks, episodes, local files, unavailable ones).
+
+    Given the playlist's metadata just read, items this user read under the
+    same snapshot_id come from the cache instead of one call per page.
+    """
+    snapshot_id = (meta or {}).get("snapshot_id")
+    pages = max(1, -(-(shapes.item_count(meta or {}) or 0) // PAGE_LIMIT))
+    cached = spotify.cache.get(playlist_id, snapshot_id, pages)
+    if cached is not None:
+        return cached
     params = {"limit": PAGE_LIMIT, "additional_types": "track,episode"}
-    return [shapes.track(e) for e in spotify.pages(f"/playlists/{playlist_id}/items", params)]
+    tracks = [shapes.track(e) for e in spotify.pages(f"/playlists/{playlist_id}/items", params)]
+    spotify.cache.put(playlist_id, snapshot_id, tracks)
+    return tracks
 
 
 def read(spotify: Spotify, playlist_id: str) -> dict:
@@ -53,7 +64,7 @@ def read(spotify: Spotify, playlist_id: str) -> dict:
         "collaborative": bool(meta.get("collaborative")),
     }
     try:
-        tracks = entries(spotify, playlist_id)
+        tracks = entries(spotify, playlist_id, meta)
     except Forbidden:
         return {**result, "tracks": None, "reason": shapes.METADATA_ONLY_REASON}
     return {**result, "track_count": len(tracks), "tracks": tracks}
@@ -61,6 +72,7 @@ def read(spotify: Spotify, playlist_id: str) -> dict:
 
 def replace(spotify: Spotify, playlist_id: str, uris: Sequence[str]) -> str:
     """Make the playlist exactly its first 100 `uris`; safe to repeat."""
+    spotify.cache.forget(playlist_id)
     reply = spotify.send(
         "PUT", f"/playlists/{playlist_id}/items", {"uris": list(uris)[:WRITE_LIMIT]}, safe=True
     )
@@ -69,6 +81,7 @@ def replace(spotify: Spotify, playlist_id: str, uris: Sequence[str]) -> str:
 
 def append(spotify: Spotify, playlist_id: str, uris: Sequence[str], position=None) -> str:
     """Add at most 100 items (at the end, or at `position`); never repeated blindly."""
+    spotify.cache.forget(playlist_id)
     body = {"uris": list(uris)}
     if position is not None:
         body["position"] = position
@@ -79,6 +92,7 @@ def append(spotify: Spotify, playlist_id: str, uris: Sequence[str], position=Non
 
 def move(spotify: Spotify, playlist_id: str, move_body: dict, snapshot_id: str | None) -> str:
     """Move one block; with the snapshot it was planned against."""
+    spotify.cache.forget(playlist_id)
     body = dict(move_body)
     if snapshot_id:
         body["snapshot_id"] = snapshot_id
@@ -89,6 +103,7 @@ def move(spotify: Spotify, playlist_id: str, move_body: dict, snapshot_id: str |
 
 def remove(spotify: Spotify, playlist_id: str, uris: Sequence[str], snapshot_id: str | None) -> str:
     """Remove every occurrence of each of at most 100 uris; safe to repeat."""
+    spotify.cache.forget(playlist_id)
     body = {"items": [{"uri": uri} for uri in uris]}
     if snapshot_id:
         body["snapshot_id"] = snapshot_id

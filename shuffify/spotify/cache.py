@@ -1,0 +1,87 @@
+"""A short, per-user cache of playlist items, keyed by the playlist's snapshot_id.
+
+Showing a playlist and then shuffling it read the same items twice, one call
+per 50. A playlist's snapshot_id changes with every change to it, so items
+read under a snapshot are still exactly right while the metadata (one call,
+made anyway) reports that snapshot: the cache saves every page but the
+check, and never serves an order that is out of date. Entries live a short
+while, belong to one user (a user never sees another's), and our own writes
+forget them. The counters say how many calls it saved.
+"""
+
+import threading
+import time
+from collections import OrderedDict
+
+TTL_S = 60
+MAX_ENTRIES = 256
+
+
+class ItemsCache:
+    """Per process: (user, playlist) -> (snapshot_id, items, stored at)."""
+
+    def __init__(self, ttl_s: float = TTL_S, max_entries: int = MAX_ENTRIES):
+        self.ttl_s = ttl_s
+        self.max_entries = max_entries
+        self._entries: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.calls_saved = 0
+
+    def for_user(self, user_key: int) -> "UserItemsCache":
+        return UserItemsCache(self, user_key)
+
+    def get(self, key: tuple, snapshot_id: str | None, pages: int) -> list[dict] | None:
+        """The items read under this snapshot, if fresh; counts the `pages` calls saved."""
+        if not snapshot_id:
+            return None
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or entry[0] != snapshot_id or time.monotonic() - entry[2] > self.ttl_s:
+                return None
+            self.hits += 1
+            self.calls_saved += pages
+            return list(entry[1])
+
+    def put(self, key: tuple, snapshot_id: str | None, items: list[dict]) -> None:
+        if not snapshot_id:
+            return
+        with self._lock:
+            self._entries[key] = (snapshot_id, list(items), time.monotonic())
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def forget(self, key: tuple) -> None:
+        with self._lock:
+            self._entries.pop(key, None)
+
+
+class UserItemsCache:
+    """One user's view of the cache: keys are that user's alone."""
+
+    def __init__(self, cache: ItemsCache, user_key: int):
+        self.cache = cache
+        self.user_key = user_key
+
+    def get(self, playlist_id: str, snapshot_id: str | None, pages: int = 1):
+        return self.cache.get((self.user_key, playlist_id), snapshot_id, pages)
+
+    def put(self, playlist_id: str, snapshot_id: str | None, items: list[dict]) -> None:
+        self.cache.put((self.user_key, playlist_id), snapshot_id, items)
+
+    def forget(self, playlist_id: str) -> None:
+        self.cache.forget((self.user_key, playlist_id))
+
+
+class NoCache:
+    """For clients that must always read Spotify (the sign-in itself)."""
+
+    def get(self, playlist_id: str, snapshot_id: str | None, pages: int = 1):
+        return None
+
+    def put(self, playlist_id: str, snapshot_id: str | None, items: list[dict]) -> None:
+        pass
+
+    def forget(self, playlist_id: str) -> None:
+        pass
