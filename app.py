@@ -1,6 +1,7 @@
 """Entry point: `python app.py` brings the schema up to date, then serves.
 
-One waitress process with WAITRESS_THREADS threads. Settings come from the
+One waitress process with WAITRESS_THREADS threads, and the job runner's
+thread (SCHEDULER_ENABLED) that claims due schedules. Settings come from the
 environment (see settings.py): a bad one stops the process with one line, as
 does a migration that fails while the database answers. An unreachable
 database does not: the app serves /health as degraded and retries.
@@ -30,6 +31,7 @@ def main() -> int:
     log.info("database: %s (APP_ENV=%s)", current.database_display, current.app_env)
 
     from shuffify import database, server
+    from shuffify.runner import Runner
     from shuffify.schema import MigrationFailed
     from shuffify.web import create_app
 
@@ -46,12 +48,23 @@ def main() -> int:
     except MigrationFailed as failure:
         log.error("%s", failure)
         return 1
+    runner = Runner(
+        app.config["shuffify.services"],
+        database.db.obj,
+        current.scheduler_poll_s,
+        current.scheduler_lease_s,
+        stopping,  # SIGTERM: claim nothing more
+    )
+    if current.scheduler_enabled:
+        app.config["shuffify.services"].wake_runner = runner.wake
+        runner.start()
     try:
         server.serve(app, current.host, current.port, current.threads, stopping)
     except OSError as error:
         log.error("cannot listen on HOST=%s PORT=%s: %s", current.host, current.port, error)
         return 2
     finally:
+        runner.stop(timeout=server.DRAIN_S)  # a run still going is left to its lease
         app.config["shuffify.schema"].stop()  # no migration retry while the pool closes
         database.close_database(database.db.obj)
     log.info("stopped")

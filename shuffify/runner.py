@@ -1,0 +1,267 @@
+"""The job runner: a thread in every app process that claims due schedules and runs them.
+
+Claiming, after Oban and procrastinate: one short transaction picks one
+schedule that is due (or has a queued "run now") and is not leased, sets its
+lease and moves next_run_at on, and inserts or starts its job_executions row.
+On PostgreSQL the pick is SELECT ... FOR UPDATE SKIP LOCKED: concurrent
+processes skip each other's rows instead of waiting, and because the lease
+lives on the schedule row itself, a process that reads the row after another
+committed sees the lease (PostgreSQL re-checks a locked row's own columns,
+not a subquery). It is one transaction, so it is safe through PgBouncer in
+transaction mode. On SQLite the transaction takes the write lock first
+(BEGIN IMMEDIATE). So every due run is claimed exactly once, and one schedule
+never runs twice at once.
+
+A running schedule's lease is extended while it runs (the heartbeat). A
+process that dies leaves its lease to expire: the next process to look marks
+that run failed ("the process running it stopped") and the schedule runs at
+its next due time. Every state is a row: nothing in memory is the truth.
+"""
+
+import logging
+import threading
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+
+import peewee as pw
+
+from shuffify import jobs
+from shuffify.errors import Refused
+from shuffify.models import JobExecution, Schedule
+from shuffify.schedules import next_run
+from shuffify.spotify import SpotifyError
+
+log = logging.getLogger(__name__)
+
+KEEP_EXECUTIONS = 100
+MAX_FAILURES = 5
+MESSAGE_LIMIT = 500
+DIED = "the process running it stopped"
+
+
+class Runner:
+    """Claims and runs due schedules until stopped."""
+
+    def __init__(
+        self,
+        services,
+        database: pw.Database,
+        poll_s: float,
+        lease_s: int,
+        stopping: threading.Event | None = None,
+    ):
+        self.services = services
+        self.database = database
+        self.poll_s = poll_s
+        self.lease = timedelta(seconds=lease_s)
+        self._wake = threading.Event()
+        self._stopping = stopping or threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def clock(self) -> datetime:
+        return self.services.clock()
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="runner", daemon=True)
+        self._thread.start()
+
+    def wake(self) -> None:
+        """Look for work now (after a "run now" or a new schedule)."""
+        self._wake.set()
+
+    def stop(self, timeout: float) -> None:
+        """Claim nothing more; wait up to timeout for a run in progress (else: the lease)."""
+        self._stopping.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                with self.database.connection_context():
+                    self.run_pending()
+            except (pw.PeeweeException, OSError) as error:
+                log.warning("runner: database unavailable: %s", str(error).splitlines()[0:1])
+            self._wake.wait(self.poll_s)
+            self._wake.clear()
+
+    def run_pending(self) -> int:
+        """Recover dead runs, then claim and run until nothing is due; the runs done."""
+        if not self.services.schema_ready():
+            return 0
+        recover_expired(self.clock())
+        done = 0
+        while not self._stopping.is_set():
+            claimed = claim(self.clock(), self.lease)
+            if claimed is None:
+                return done
+            self.run(*claimed)
+            done += 1
+        return done
+
+    def run(self, schedule: Schedule, execution: JobExecution) -> None:
+        """Run one claimed execution and record how it ended."""
+        heartbeat = _Heartbeat(self, schedule.id)
+        heartbeat.start()
+        try:
+            outcome = jobs.execute(self.services.background_spotify(schedule.user), schedule)
+        except (SpotifyError, Refused) as error:
+            finish(schedule.id, execution.id, self.clock(), None, _message(error))
+        except Exception:
+            log.exception("schedule %s: run failed", schedule.id)
+            finish(schedule.id, execution.id, self.clock(), None, "an internal error stopped it")
+        else:
+            finish(schedule.id, execution.id, self.clock(), outcome, None)
+        finally:
+            heartbeat.stop()
+
+
+class _Heartbeat:
+    """Extends a running schedule's lease every third of it."""
+
+    def __init__(self, runner: Runner, schedule_id: int):
+        self.runner = runner
+        self.schedule_id = schedule_id
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name="heartbeat", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def _beat(self) -> None:
+        every = self.runner.lease.total_seconds() / 3
+        while not self._done.wait(every):
+            with self.runner.database.connection_context():
+                Schedule.update(lease_until=self.runner.clock() + self.runner.lease).where(
+                    (Schedule.id == self.schedule_id) & Schedule.lease_until.is_null(False)
+                ).execute()
+
+
+def _message(error: Exception) -> str:
+    return (getattr(error, "message", None) or str(error))[:MESSAGE_LIMIT]
+
+
+@contextmanager
+def write_transaction(database: pw.Database):
+    """A transaction that serialises claims: SQLite's write lock up front."""
+    if isinstance(database, pw.SqliteDatabase):
+        with database.atomic(lock_type="IMMEDIATE"):
+            yield
+    else:
+        with database.atomic():
+            yield
+
+
+def claim(now: datetime, lease: timedelta) -> tuple[Schedule, JobExecution] | None:
+    """Claim one due or queued schedule that is not leased; None when there is none."""
+    database = Schedule._meta.database.obj
+    with write_transaction(database):
+        schedule = _pick(database, now)
+        if schedule is None:
+            return None
+        queued = (
+            JobExecution.select()
+            .where((JobExecution.schedule == schedule) & (JobExecution.status == "queued"))
+            .order_by(JobExecution.id)
+            .first()
+        )
+        due = schedule.is_enabled and schedule.next_run_at and schedule.next_run_at <= now
+        if due:
+            schedule.next_run_at = next_run(
+                schedule.schedule_type, schedule.schedule_value, now, schedule.next_run_at
+            )
+        schedule.lease_until = now + lease
+        schedule.save(only=[Schedule.next_run_at, Schedule.lease_until])
+        execution = _start_execution(schedule, queued, now)
+    return schedule, execution
+
+
+def _pick(database: pw.Database, now: datetime) -> Schedule | None:
+    queued = JobExecution.select(JobExecution.schedule).where(JobExecution.status == "queued")
+    query = (
+        Schedule.select()
+        .where(
+            ((Schedule.is_enabled & (Schedule.next_run_at <= now)) | Schedule.id.in_(queued))
+            & (Schedule.lease_until.is_null() | (Schedule.lease_until < now))
+        )
+        .order_by(Schedule.next_run_at.asc(nulls="LAST"), Schedule.id)
+        .limit(1)
+    )
+    if not isinstance(database, pw.SqliteDatabase):
+        query = query.for_update(skip_locked=True)
+    return query.first()
+
+
+def _start_execution(schedule: Schedule, queued: JobExecution | None, now: datetime):
+    if queued is None:
+        return JobExecution.create(schedule=schedule, status="running", started_at=now)
+    queued.status, queued.started_at = "running", now
+    queued.save(only=[JobExecution.status, JobExecution.started_at])
+    return queued
+
+
+def finish(schedule_id: int, execution_id: int, now: datetime, outcome, error: str | None) -> None:
+    """Record the run's end on the execution and the schedule; release the lease."""
+    database = Schedule._meta.database.obj
+    with write_transaction(database):
+        status = "failed" if error else "success"
+        message = error or ("; ".join(outcome.notes) or None)
+        JobExecution.update(
+            status=status,
+            completed_at=now,
+            tracks_added=outcome.tracks_added if outcome else 0,
+            tracks_total=outcome.tracks_total if outcome else None,
+            error_message=message,
+        ).where(JobExecution.id == execution_id).execute()
+        _record_on_schedule(Schedule.get_by_id(schedule_id), status, error, now)
+        _prune(schedule_id)
+
+
+def _record_on_schedule(schedule: Schedule, status: str, error: str | None, now: datetime):
+    schedule.last_run_at, schedule.last_status, schedule.last_error = now, status, error
+    schedule.lease_until = None
+    schedule.consecutive_failures = schedule.consecutive_failures + 1 if error else 0
+    if schedule.consecutive_failures >= MAX_FAILURES and schedule.is_enabled:
+        schedule.is_enabled = False
+        schedule.last_error = f"paused after {MAX_FAILURES} failed runs in a row; last: {error}"
+    schedule.save()
+
+
+def _prune(schedule_id: int) -> None:
+    newest = (
+        JobExecution.select(JobExecution.id)
+        .where(JobExecution.schedule == schedule_id)
+        .order_by(JobExecution.id.desc())
+        .limit(KEEP_EXECUTIONS)
+    )
+    JobExecution.delete().where(
+        (JobExecution.schedule == schedule_id)
+        & JobExecution.id.not_in(newest)
+        & (JobExecution.status != "queued")
+    ).execute()
+
+
+def recover_expired(now: datetime) -> int:
+    """Fail the runs whose process stopped (lease passed); the schedules run again when due.
+
+    Enabled schedules without a due time (rows from before the runner) get one.
+    """
+    database = Schedule._meta.database.obj
+    with write_transaction(database):
+        expired = list(Schedule.select().where(Schedule.lease_until < now))
+        for schedule in expired:
+            JobExecution.update(status="failed", completed_at=now, error_message=DIED).where(
+                (JobExecution.schedule == schedule) & (JobExecution.status == "running")
+            ).execute()
+            _record_on_schedule(schedule, "failed", DIED, now)
+        for schedule in Schedule.select().where(
+            Schedule.is_enabled & Schedule.next_run_at.is_null()
+        ):
+            schedule.next_run_at = next_run(schedule.schedule_type, schedule.schedule_value, now)
+            schedule.save(only=[Schedule.next_run_at])
+    return len(expired)
