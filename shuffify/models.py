@@ -1,4 +1,4 @@
-"""The five tables of Phase 0 as peewee models.
+"""The tables as peewee models: Phase 0's five, and those added since.
 
 They must match migrations/ exactly: tests/test_migrations.py fails when an
 auto-generated migration from these models would not be empty. Timestamps
@@ -95,6 +95,20 @@ class User(Serialisable, TouchedOnSave, database.BaseModel):
         return user
 
 
+class LoginSession(database.BaseModel):
+    """A signed-in browser. The cookie holds the id; the table only its hash."""
+
+    id_hash = pw.CharField(max_length=64, unique=True)
+    user = pw.ForeignKeyField(User, backref="login_sessions", on_delete="CASCADE")
+    encrypted_access_token = pw.TextField(null=True)
+    access_token_expires_at = pw.DateTimeField(null=True)
+    created_at = pw.DateTimeField(default=utcnow)
+    last_seen_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "login_sessions"
+
+
 class WorkshopSession(Serialisable, TouchedOnSave, database.BaseModel):
     user = pw.ForeignKeyField(User, backref="workshop_sessions", on_delete="CASCADE")
     playlist_id = pw.CharField(max_length=255, index=True)
@@ -144,6 +158,9 @@ class Schedule(Serialisable, TouchedOnSave, database.BaseModel):
     last_error = pw.TextField(null=True)
     created_at = pw.DateTimeField(default=utcnow)
     updated_at = pw.DateTimeField(default=utcnow)
+    next_run_at = pw.DateTimeField(null=True, index=True)
+    consecutive_failures = pw.IntegerField(default=0)
+    lease_until = pw.DateTimeField(null=True)
 
     class Meta:
         table_name = "schedules"
@@ -157,9 +174,68 @@ class JobExecution(Serialisable, database.BaseModel):
     tracks_added = pw.IntegerField(null=True, default=0)
     tracks_total = pw.IntegerField(null=True)
     error_message = pw.TextField(null=True)
+    trigger = pw.CharField(max_length=20, default="schedule")
 
     class Meta:
         table_name = "job_executions"
+
+
+class PlaylistHistory(database.BaseModel):
+    """Undo and redo for one user's playlist, and the write in progress if any.
+
+    current_seq is the step the playlist is at. pending_uris_json holds the
+    order being written to Spotify until every call of the write succeeded:
+    a write that failed part way is completed from it.
+    """
+
+    user = pw.ForeignKeyField(User, backref="playlist_histories", on_delete="CASCADE")
+    playlist_id = pw.CharField(max_length=64)
+    current_seq = pw.IntegerField(default=0)
+    pending_uris_json = pw.TextField(null=True)
+    updated_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "playlist_histories"
+        indexes = ((("user", "playlist_id"), True),)
+
+    @property
+    def pending_uris(self) -> list | None:
+        return None if self.pending_uris_json is None else json.loads(self.pending_uris_json)
+
+
+class PlaylistStep(database.BaseModel):
+    """One order a playlist had: before the first change, or after a change."""
+
+    history = pw.ForeignKeyField(PlaylistHistory, backref="steps", on_delete="CASCADE")
+    seq = pw.IntegerField()
+    kind = pw.CharField(max_length=20)
+    label = pw.CharField(max_length=100, null=True)
+    track_uris_json = pw.TextField()
+    item_count = pw.IntegerField()
+    created_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "playlist_steps"
+        indexes = ((("history", "seq"), True),)
+
+    @property
+    def track_uris(self) -> list:
+        return json.loads(self.track_uris_json)
+
+
+class RecentExternalPlaylist(database.BaseModel):
+    """A playlist the user loaded by link in the workshop; the newest few are kept."""
+
+    user = pw.ForeignKeyField(User, backref="recent_external_playlists", on_delete="CASCADE")
+    playlist_id = pw.CharField(max_length=64)
+    name = pw.CharField(max_length=255, null=True)
+    owner_name = pw.CharField(max_length=255, null=True)
+    track_count = pw.IntegerField(null=True)
+    loaded_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "recent_external_playlists"
+        indexes = ((("user", "playlist_id"), True),)
 
 
 WorkshopSession.add_index(
@@ -169,4 +245,14 @@ UpstreamSource.add_index(
     UpstreamSource.user, UpstreamSource.target_playlist_id, name="ix_upstream_user_target"
 )
 
-MODELS = (User, WorkshopSession, UpstreamSource, Schedule, JobExecution)
+MODELS = (
+    User,
+    LoginSession,
+    WorkshopSession,
+    UpstreamSource,
+    Schedule,
+    JobExecution,
+    PlaylistHistory,
+    PlaylistStep,
+    RecentExternalPlaylist,
+)

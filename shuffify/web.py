@@ -3,7 +3,8 @@
 One database connection per request: peewee opens it on the first query and
 the after_request hook, which Bottle runs in a `finally`, returns it to the
 pool on every path, errors included. Every error, Bottle's own 404, 405 and
-500 among them, answers the same JSON shape instead of Bottle's HTML page.
+500 among them, answers the same JSON shape instead of Bottle's HTML page,
+and every response carries the security headers.
 """
 
 import json
@@ -14,10 +15,24 @@ import bottle
 import peewee as pw
 
 from settings import Settings
-from shuffify import api, database, health
+from shuffify import database, health
+from shuffify.routes import me, playlists, schedules, shuffle, signin, workshop
 from shuffify.schema import SchemaState
+from shuffify.services import build_services
 
 log = logging.getLogger(__name__)
+
+SPOTIFY_IMAGE_HOSTS = "https://i.scdn.co https://*.scdn.co https://*.spotifycdn.com"
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        f"default-src 'self'; img-src 'self' data: {SPOTIFY_IMAGE_HOSTS}; "
+        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+HSTS = "max-age=31536000; includeSubDomains"
 
 
 def create_app(settings: Settings, on_fatal: Callable[[str], None] | None = None) -> bottle.Bottle:
@@ -31,18 +46,28 @@ def create_app(settings: Settings, on_fatal: Callable[[str], None] | None = None
     schema = SchemaState(db, settings)
     if not schema.prepare():
         schema.retry_in_background(on_fatal or log.error)
+    services = build_services(settings, schema.ready.is_set)
+    if not settings.signin_enabled:
+        log.warning("sign-in is off: set SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET to turn it on")
     app = bottle.Bottle()
     app.config["shuffify.schema"] = schema
+    app.config["shuffify.services"] = services
     app.default_error_handler = _json_error
-    app.add_hook("after_request", lambda: _release_connection(db))
+    headers = dict(SECURITY_HEADERS)
+    if settings.production:
+        headers["Strict-Transport-Security"] = HSTS
+    app.add_hook("after_request", lambda: _after_request(db, headers))
     app.get("/health", callback=lambda: health.health_report(db, schema.ready.is_set()))
-    api.install(app, settings.api_token, schema.ready.is_set)
+    for routes in (signin, me, playlists, shuffle, workshop, schedules):
+        routes.install(app, services)
     return app
 
 
-def _release_connection(db: pw.Database) -> None:
+def _after_request(db: pw.Database, headers: dict) -> None:
     if not db.is_closed():
         db.close()
+    for name, value in headers.items():
+        bottle.response.set_header(name, value)
 
 
 def _json_error(error: bottle.HTTPError) -> str:

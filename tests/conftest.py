@@ -10,8 +10,10 @@ import signal
 import uuid
 
 import pytest
+from fake_spotify import FakeSpotify
 from pg_cluster import PostgresCluster, PostgresServer
 from processes import AppProcess
+from signed_in import SignedIn
 from wsgi_client import Client
 
 import settings as settings_module
@@ -103,3 +105,50 @@ def pytest_sessionfinish(session, exitstatus):
     if reporter and reporter.stats.get("skipped") and exitstatus == 0:
         reporter.write_line("FAILED: tests were skipped; this suite allows no skips", red=True)
         session.exitstatus = 1
+
+
+# --- Spotify: the fake server, an app signed in to it ---------------------------------------
+
+
+@pytest.fixture
+def fake_spotify():
+    """A fake Spotify (accounts service and Web API) on a free port, for one test."""
+    with FakeSpotify() as fake:
+        yield fake
+
+
+def spotify_settings(fake: FakeSpotify, **values: str) -> dict[str, str]:
+    """The settings that point the app at the fake Spotify, for in-process clients."""
+    return {
+        "APP_ENV": "testing",
+        "SPOTIFY_CLIENT_ID": fake.client_id,
+        "SPOTIFY_CLIENT_SECRET": fake.client_secret,
+        "SPOTIFY_ACCOUNTS_URL": fake.accounts_url,
+        "SPOTIFY_API_URL": fake.api_url,
+        "SPOTIFY_REDIRECT_URI": "http://127.0.0.1/callback",  # the in-process client's host
+        "SECRET_KEY": "test-secret-key-0123456789abcdef0123456789",
+        **values,
+    }
+
+
+@pytest.fixture
+def spotify_app(db_url, make_settings, fake_spotify):
+    """The app on a fresh database, signing in against the fake Spotify."""
+    application = create_app(make_settings(**spotify_settings(fake_spotify, DATABASE_URL=db_url)))
+    yield application
+    database.close_database(database.db.obj)
+
+
+@pytest.fixture
+def sign_in(spotify_app, fake_spotify):
+    """sign_in("ada") -> a Client signed in as that Spotify user (added to the fake if new)."""
+
+    known = set()
+
+    def sign_in_as(spotify_id: str) -> SignedIn:
+        if spotify_id not in known:
+            fake_spotify.add_user(spotify_id, spotify_id.title())
+            known.add(spotify_id)
+        return SignedIn.through(Client(spotify_app), fake_spotify, spotify_id)
+
+    return sign_in_as
