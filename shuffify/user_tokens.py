@@ -77,7 +77,9 @@ class SessionTokens:
 
     def refresh(self, rejected: str | None) -> str:
         with user_lock(self.session.user_id):
-            fresh = LoginSession.get_by_id(self.session.id)
+            fresh = LoginSession.get_or_none(LoginSession.id == self.session.id)
+            if fresh is None:
+                raise Revoked()  # signed out meanwhile, in another tab
             token = self.store.usable(fresh.encrypted_access_token, fresh.access_token_expires_at)
             if token and token != rejected:
                 return token  # another request of this session refreshed it meanwhile

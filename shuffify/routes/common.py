@@ -46,8 +46,9 @@ def api_route(services: Services, handler):
             return handler(*args, **kwargs)
         except Revoked as revoked:
             login_sessions.end(session_cookie())
-            clear_session_cookie(services)
-            bottle.abort(401, revoked.message)
+            signed_out = bottle.HTTPError(401, revoked.message)
+            clear_session_cookie(services, signed_out)
+            raise signed_out from None
         except SpotifyError as error:
             raise spotify_http_error(error) from None
         except WriteInterrupted as interrupted:
@@ -103,8 +104,9 @@ def set_session_cookie(services: Services, session_id: str) -> None:
     )
 
 
-def clear_session_cookie(services: Services) -> None:
-    bottle.response.delete_cookie(
+def clear_session_cookie(services: Services, response: bottle.BaseResponse | None = None) -> None:
+    """Clear the cookie on the response (an error raised instead of bottle's own, if given)."""
+    (response or bottle.response).delete_cookie(
         SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=services.settings.production
     )
 

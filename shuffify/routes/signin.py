@@ -65,12 +65,15 @@ def callback(services: Services):
             services.clock(),
         )
     except signin.BadState:
-        bottle.abort(400, "this sign-in was not started here or has expired: sign in again")
+        refused = bottle.HTTPError(400, "this sign-in was not started here or has expired")
+        refused.delete_cookie(FLOW_COOKIE, path="/callback")
+        raise refused from None
     except signin.Denied:
         bottle.redirect("/?signin=denied", 302)
     except SpotifyError as error:
         log.warning("sign-in failed: Spotify answered %s", error.status)
         bottle.abort(502, "Spotify did not complete the sign-in: try again")
+    login_sessions.end(session_cookie())  # a sign-in over an old session replaces it
     set_session_cookie(services, session_id)
     bottle.redirect("/", 302)
 
