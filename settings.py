@@ -77,6 +77,11 @@ SETTINGS = (
         "",
         "earlier SECRET_KEYs, comma-separated: tokens encrypted under them still decrypt",
     ),
+    Setting(
+        "DEMO",
+        "false",
+        "true only under `make demo`: every page says it is a demo against a fake Spotify",
+    ),
     Setting("SCHEDULER_ENABLED", "true", "true or false: run due schedules in this process"),
     Setting("SCHEDULER_POLL_S", "30", "seconds between looks for due schedules (1-3600)"),
     Setting(
@@ -112,6 +117,7 @@ class Settings:
     spotify_api_url: str = "https://api.spotify.com/v1"
     secret_key: str = field(default="", repr=False)
     secret_key_fallbacks: tuple[str, ...] = field(default=(), repr=False)
+    demo: bool = False
     scheduler_enabled: bool = True
     scheduler_poll_s: int = 30
     scheduler_lease_s: int = 300
@@ -332,6 +338,7 @@ def load(environ: dict[str, str] | None = None) -> Settings:
             values["SECRET_KEY"], app_env, bool(client_id and client_secret)
         ),
         secret_key_fallbacks=fallbacks,
+        demo=_boolean(values, "DEMO"),
         scheduler_enabled=_boolean(values, "SCHEDULER_ENABLED"),
         scheduler_poll_s=_integer(values, "SCHEDULER_POLL_S", 1, 3600),
         scheduler_lease_s=_integer(values, "SCHEDULER_LEASE_S", 10, 86400),
