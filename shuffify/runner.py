@@ -29,6 +29,7 @@ from shuffify import jobs
 from shuffify.errors import Refused
 from shuffify.models import JobExecution, Schedule
 from shuffify.schedules import next_run
+from shuffify.shuffling import WriteInterrupted
 from shuffify.spotify import SpotifyError
 
 log = logging.getLogger(__name__)
@@ -106,6 +107,9 @@ class Runner:
         heartbeat.start()
         try:
             outcome = jobs.execute(self.services.background_spotify(schedule.user), schedule)
+        except WriteInterrupted as interrupted:
+            self.services.retry_write(interrupted.user, interrupted.playlist_id)
+            finish(schedule.id, execution.id, self.clock(), None, _message(interrupted))
         except (SpotifyError, Refused) as error:
             finish(schedule.id, execution.id, self.clock(), None, _message(error))
         except Exception:

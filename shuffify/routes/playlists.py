@@ -2,6 +2,7 @@
 
 import bottle
 
+from shuffify import shuffling
 from shuffify.routes.common import api_route, checked_playlist_id, current_user, spotify
 from shuffify.services import Services
 from shuffify.spotify import playlists
@@ -21,4 +22,6 @@ def list_playlists(services: Services) -> dict:
 
 
 def get_playlist(services: Services, playlist_id: str) -> dict:
-    return playlists.read(spotify(services), checked_playlist_id(playlist_id))
+    playlist_id = checked_playlist_id(playlist_id)
+    shuffling.settle(spotify(services), current_user(), playlist_id)  # finish a write first
+    return playlists.read(spotify(services), playlist_id)
