@@ -19,7 +19,7 @@ from shuffify.errors import Busy, Conflict, Forbidden, Refused
 from shuffify.models import User
 from shuffify.playlist_writes import WriteIncomplete, live_uris, unwritable_reason, write_order
 from shuffify.spotify import Forbidden as SpotifyForbidden
-from shuffify.spotify import Spotify, SpotifyError
+from shuffify.spotify import Spotify
 from shuffify.spotify import playlists as spotify_playlists
 
 log = logging.getLogger(__name__)
@@ -60,10 +60,10 @@ def settle(spotify: Spotify, user: User, playlist_id: str) -> None:
     record = history.history_of(user, playlist_id)
     if record is None or record.pending_uris is None:
         return
+    live = live_uris(spotify, playlist_id)
+    target, _ = restored_order(record.pending_uris, live)  # tracks added meanwhile stay
     try:
-        write_order(
-            spotify, playlist_id, live_uris(spotify, playlist_id), record.pending_uris, None
-        )
+        write_order(spotify, playlist_id, live, target, None)
     except WriteIncomplete as incomplete:
         raise Busy(str(incomplete)) from None
     history.set_pending(record, None)
@@ -200,7 +200,7 @@ def retry_in_background(spotify: Spotify, user: User, playlist_id: str, database
                 with database.connection_context():
                     settle(spotify, user, playlist_id)
                 return
-            except (Busy, SpotifyError) as error:
+            except Exception as error:  # the database may be away too: try again later
                 log.warning("completing playlist %s failed again: %s", playlist_id, error)
 
     threading.Thread(target=run, name="write-retry", daemon=True).start()
