@@ -44,29 +44,28 @@ def write_order(
     live: Sequence[str | None],
     target: Sequence[str | None],
     snapshot_id: str | None,
-) -> None:
-    """Make the playlist `target`, given that it is `live` now."""
+) -> str | None:
+    """Make the playlist `target`, given that it is `live` now; its new snapshot_id."""
     try:
         if _is_append(live, target):
-            _append(spotify, playlist_id, target[len(live) :])
-        elif _is_permutation(live, target) or reorder.can_replace(target):
-            _execute(spotify, playlist_id, reorder.plan_write(live, target), target, snapshot_id)
-        else:
-            _sync(spotify, playlist_id, list(live), list(target), snapshot_id)
+            return _append(spotify, playlist_id, target[len(live) :])
+        if _is_permutation(live, target) or reorder.can_replace(target):
+            plan = reorder.plan_write(live, target)
+            return _execute(spotify, playlist_id, plan, target, snapshot_id)
+        return _sync(spotify, playlist_id, list(live), list(target), snapshot_id)
     except SpotifyError as error:
         raise WriteIncomplete(error) from error
 
 
-def _execute(spotify, playlist_id, plan: reorder.WritePlan, target, snapshot_id) -> None:
+def _execute(spotify, playlist_id, plan: reorder.WritePlan, target, snapshot_id):
     if plan.kind == "replace":
-        _replace(spotify, playlist_id, target)
-    elif plan.kind == "moves":
-        _move(spotify, playlist_id, plan.moves, snapshot_id)
+        return _replace(spotify, playlist_id, target)
+    return _move(spotify, playlist_id, plan.moves, snapshot_id)
 
 
-def _replace(spotify: Spotify, playlist_id: str, target: Sequence[str]) -> None:
-    spotify_playlists.replace(spotify, playlist_id, target[:BATCH])
-    _append(spotify, playlist_id, target[BATCH:])
+def _replace(spotify: Spotify, playlist_id: str, target: Sequence[str]) -> str | None:
+    snapshot_id = spotify_playlists.replace(spotify, playlist_id, target[:BATCH])
+    return _append(spotify, playlist_id, target[BATCH:], snapshot_id)
 
 
 def _append(spotify: Spotify, playlist_id: str, uris: Sequence[str], snapshot_id=None):
@@ -76,12 +75,13 @@ def _append(spotify: Spotify, playlist_id: str, uris: Sequence[str], snapshot_id
     return snapshot_id
 
 
-def _move(spotify: Spotify, playlist_id: str, moves, snapshot_id: str | None) -> None:
+def _move(spotify: Spotify, playlist_id: str, moves, snapshot_id: str | None) -> str | None:
     for move in moves:
         snapshot_id = spotify_playlists.move(spotify, playlist_id, move.as_body(), snapshot_id)
+    return snapshot_id
 
 
-def _sync(spotify, playlist_id, live: list, target: list, snapshot_id) -> None:
+def _sync(spotify, playlist_id, live: list, target: list, snapshot_id) -> str | None:
     """Remove what goes, add what comes, then move: local files are never re-added."""
     surplus = Counter(live) - Counter(target)
     gone = sorted(uri for uri in surplus if uri is not None)
@@ -92,7 +92,7 @@ def _sync(spotify, playlist_id, live: list, target: list, snapshot_id) -> None:
     kept = [uri for uri in live if uri not in set(gone)]
     missing = list((Counter(target) - Counter(kept)).elements())
     snapshot_id = _append(spotify, playlist_id, missing, snapshot_id)
-    _move(spotify, playlist_id, reorder.plan_moves(kept + missing, target), snapshot_id)
+    return _move(spotify, playlist_id, reorder.plan_moves(kept + missing, target), snapshot_id)
 
 
 def unwritable_reason(live: Sequence, target: Sequence) -> str | None:

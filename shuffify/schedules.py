@@ -100,6 +100,8 @@ def update(spotify: Spotify, user: User, schedule_id: int, body: dict, now: date
     schedule = owned(user, schedule_id)
     changes = _known(body)
     merged = {name: getattr(schedule, name) for name in EDITABLE} | changes
+    if "target_playlist_id" in changes and "target_playlist_name" not in changes:
+        merged["target_playlist_name"] = None  # the new target's name, from Spotify
     fields = validate(spotify, user, merged, now)
     timing_kept = all(
         merged[k] == getattr(schedule, k) for k in ("schedule_type", "schedule_value")

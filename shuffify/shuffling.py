@@ -78,10 +78,9 @@ def apply_change(
     if reason:
         raise Refused(reason)
     if target == live.uris:
-        return answer(False, target, history.history_of(user, live.playlist_id))
+        return answer(False, target, history.history_of(user, live.playlist_id), live.snapshot_id)
     record = history.record_change(user, live.playlist_id, live.uris, target, kind, label)
-    _write(spotify, user, record, live, target)
-    return answer(True, target, record)
+    return answer(True, target, record, _write(spotify, user, record, live, target))
 
 
 class WriteInterrupted(Busy):
@@ -93,18 +92,22 @@ class WriteInterrupted(Busy):
         self.playlist_id = playlist_id
 
 
-def _write(spotify: Spotify, user: User, record, live: LivePlaylist, target: Sequence) -> None:
+def _write(spotify: Spotify, user: User, record, live: LivePlaylist, target: Sequence):
+    """Write target; the playlist's new snapshot_id."""
     try:
-        write_order(spotify, live.playlist_id, live.uris, target, live.snapshot_id)
+        snapshot_id = write_order(spotify, live.playlist_id, live.uris, target, live.snapshot_id)
     except WriteIncomplete as incomplete:
         raise WriteInterrupted(str(incomplete), user, live.playlist_id) from None
     history.set_pending(record, None)
+    return snapshot_id
 
 
-def answer(changed: bool, uris: Sequence, record, **extra) -> dict:
+def answer(changed: bool, uris: Sequence, record, snapshot_id: str | None, **extra) -> dict:
+    """The answer of a change: the order, the playlist's snapshot, where the history is."""
     return {
         "changed": changed,
         "track_uris": list(uris),
+        "snapshot_id": snapshot_id,
         **extra,
         "history": history.summary(record),
     }
@@ -163,8 +166,8 @@ def step(spotify: Spotify, user: User, playlist_id: str, direction: int) -> dict
     live = load_editable(spotify, user, playlist_id)
     target, kept = restored_order(neighbour.track_uris, live.uris)
     history.move_to(record, neighbour, target)
-    _write(spotify, user, record, live, target)
-    return answer(target != live.uris, target, record, kept=kept)
+    snapshot_id = _write(spotify, user, record, live, target)
+    return answer(target != live.uris, target, record, snapshot_id, kept=kept)
 
 
 def restored_order(step_uris: list, live: list) -> tuple[list, list]:

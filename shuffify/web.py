@@ -16,7 +16,7 @@ import peewee as pw
 
 from settings import Settings
 from shuffify import database, health
-from shuffify.routes import me, playlists, schedules, shuffle, signin, workshop
+from shuffify.routes import me, pages, playlists, schedules, shuffle, signin, workshop
 from shuffify.schema import SchemaState
 from shuffify.services import build_services
 
@@ -52,13 +52,15 @@ def create_app(settings: Settings, on_fatal: Callable[[str], None] | None = None
     app = bottle.Bottle()
     app.config["shuffify.schema"] = schema
     app.config["shuffify.services"] = services
-    app.default_error_handler = _json_error
     headers = dict(SECURITY_HEADERS)
     if settings.production:
         headers["Strict-Transport-Security"] = HSTS
     app.add_hook("after_request", lambda: _after_request(db, headers))
+    # An exception that escapes a route is answered after the hook ran, on a
+    # fresh response: the error handler sets the headers again.
+    app.default_error_handler = lambda error: _json_error(error, headers)
     app.get("/health", callback=lambda: health.health_report(db, schema.ready.is_set()))
-    for routes in (signin, me, playlists, shuffle, workshop, schedules):
+    for routes in (signin, me, playlists, shuffle, workshop, schedules, pages):
         routes.install(app, services)
     return app
 
@@ -66,10 +68,15 @@ def create_app(settings: Settings, on_fatal: Callable[[str], None] | None = None
 def _after_request(db: pw.Database, headers: dict) -> None:
     if not db.is_closed():
         db.close()
+    _set_headers(headers)
+
+
+def _set_headers(headers: dict) -> None:
     for name, value in headers.items():
         bottle.response.set_header(name, value)
 
 
-def _json_error(error: bottle.HTTPError) -> str:
+def _json_error(error: bottle.HTTPError, headers: dict) -> str:
+    _set_headers(headers)
     bottle.response.content_type = "application/json"
     return json.dumps({"error": {"status": error.status_code, "message": error.body}})

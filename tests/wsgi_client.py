@@ -41,7 +41,11 @@ class Client:
             captured["headers"] = dict(response_headers)
             captured["set_cookies"] = [v for k, v in response_headers if k == "Set-Cookie"]
 
-        raw = b"".join(self.app(environ, start_response))
+        result = self.app(environ, start_response)
+        try:
+            raw = b"".join(result)
+        finally:
+            getattr(result, "close", lambda: None)()  # as a WSGI server must
         self._keep_cookies(captured["set_cookies"])
         return Response(captured["status"], captured["headers"], raw, captured["set_cookies"])
 
