@@ -3,7 +3,7 @@
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 
-.PHONY: run test lint
+.PHONY: run test lint demo
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -13,6 +13,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 run: $(VENV)/.installed
 	$(PYTHON) app.py
+
+# The app against the tests' fake Spotify with made-up data: no Spotify app needed.
+demo: $(VENV)/.installed
+	$(PYTHON) scripts/demo
 
 test: $(VENV)/.installed
 	./scripts/ensure-test-tools

@@ -1,0 +1,503 @@
+/* The workshop: a staged track list edited by buttons, keyboard or drag and drop, with
+   preview, search, other playlists, saved sessions, upstream sources and Save to Spotify. */
+(function () {
+  "use strict";
+  const { api, say, fail, busy, el, cover, duration, plural, when, algorithmForm } = window.Shuffify;
+
+  const root = document.getElementById("workshop");
+  const playlistId = root.dataset.playlistId;
+  const base = `/api/playlists/${encodeURIComponent(playlistId)}`;
+  const $ = (id) => document.getElementById(id);
+  const trackList = $("tracks");
+  const saveButton = $("save-button");
+  const resetButton = $("reset-button");
+  const conflictBox = $("conflict");
+  const PAGE = 10;
+
+  let playlist = null;
+  let snapshotId = null;
+  let loadedUris = [];
+  let staged = [];
+  let nextKey = 1;
+  let ownPlaylists = [];
+  const known = new Map(); // uri -> track, from everything loaded on this page
+
+  function remember(track) {
+    if (track.uri && track.name) known.set(track.uri, track);
+    return track;
+  }
+  const staging = (track) => ({ ...track, key: nextKey++ });
+  const trackName = (t) => t.name || (t.uri ? t.uri : "Unavailable item");
+  const sameList = (a, b) => a.length === b.length && a.every((uri, i) => uri === b[i]);
+  const isModified = () => !sameList(staged.map((t) => t.uri), loadedUris);
+
+  // --- the staged list ---
+
+  function row(track, index, last) {
+    const name = trackName(track);
+    const details = [track.artists && track.artists.join(", "), track.album, duration(track.duration_ms)]
+      .filter(Boolean).join(" · ");
+    return el("li", { class: track.uri && track.name ? "track" : "track unavailable", draggable: "true", "data-index": index, "data-uri": track.uri },
+      el("span", { class: "n" }, index + 1),
+      cover(track.image_url, "small"),
+      el("div", { class: "text" },
+        el("div", { class: "title" }, name, track.is_local ? el("span", { class: "tag" }, "local file") : null),
+        el("div", { class: "sub" }, details)),
+      el("div", { class: "row-actions" },
+        el("button", { type: "button", "data-action": "up", "aria-label": `Move up: ${name}`, title: "Move up", disabled: index === 0 }, "↑"),
+        el("button", { type: "button", "data-action": "down", "aria-label": `Move down: ${name}`, title: "Move down", disabled: index === last }, "↓"),
+        el("button", { type: "button", "data-action": "remove", "aria-label": `Remove: ${name}`, title: "Remove" }, "✕")));
+  }
+
+  function showState() {
+    const modified = isModified();
+    $("modified").hidden = !modified;
+    resetButton.disabled = !modified;
+    saveButton.disabled = !modified || !playlist;
+    $("staged-count").textContent = `Your list: ${plural(staged.length, "track")}`;
+  }
+
+  /* The whole list again: after a load, a preview, a session. */
+  function render() {
+    const fragment = document.createDocumentFragment();
+    staged.forEach((track, i) => fragment.append(row(track, i, staged.length - 1)));
+    trackList.replaceChildren(fragment);
+    showState();
+  }
+
+  /* Rows first..last (inclusive) know their new position; the rest are untouched. */
+  function renumber(first, last) {
+    const rows = trackList.children;
+    for (let i = Math.max(0, first); i <= Math.min(last, rows.length - 1); i += 1) {
+      const item = rows[i];
+      item.dataset.index = i;
+      item.querySelector(".n").textContent = i + 1;
+      item.querySelector('[data-action="up"]').disabled = i === 0;
+      item.querySelector('[data-action="down"]').disabled = i === rows.length - 1;
+    }
+    showState();
+  }
+
+  function focusRow(index, action) {
+    const item = trackList.children[Math.min(index, trackList.children.length - 1)];
+    if (!item) return;
+    const wanted = item.querySelector(`button[data-action="${action}"]`);
+    const target = wanted && !wanted.disabled ? wanted : item.querySelector("button:not(:disabled)");
+    if (target) target.focus();
+  }
+
+  /* Move one track; the DOM row moves with it (1,000 rows are not redrawn for one move). */
+  function move(from, to) {
+    if (to < 0 || to >= staged.length || from === to) return;
+    const [track] = staged.splice(from, 1);
+    staged.splice(to, 0, track);
+    const rows = trackList.children;
+    const item = rows[from];
+    trackList.insertBefore(item, to > from ? rows[to].nextSibling : rows[to]);
+    renumber(Math.min(from, to), Math.max(from, to));
+  }
+
+  function removeAt(index) {
+    staged.splice(index, 1);
+    trackList.children[index].remove();
+    renumber(index - 1, trackList.children.length - 1);
+  }
+
+  function append(tracks) {
+    const before = staged.length;
+    const fragment = document.createDocumentFragment();
+    for (const track of tracks) {
+      staged.push(staging(remember(track)));
+      fragment.append(row(staged[staged.length - 1], staged.length - 1, staged.length - 1));
+    }
+    trackList.append(fragment);
+    renumber(before - 1, staged.length - 1);
+  }
+
+  trackList.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-action]");
+    if (!button) return;
+    const index = Number(button.closest("li").dataset.index);
+    const name = trackName(staged[index]);
+    const action = button.dataset.action;
+    if (action === "up" || action === "down") {
+      const to = action === "up" ? index - 1 : index + 1;
+      move(index, to);
+      focusRow(to, action);
+      say(`Moved “${name}” to position ${to + 1}.`);
+    } else if (action === "remove") {
+      removeAt(index);
+      focusRow(index, "remove");
+      say(`Removed “${name}”. Save to Spotify to keep the change.`);
+    }
+  });
+
+  // Drag and drop (HTML5): the same moves as the buttons.
+  let dragFrom = null;
+  trackList.addEventListener("dragstart", (event) => {
+    const item = event.target.closest("li.track");
+    if (!item) return;
+    dragFrom = Number(item.dataset.index);
+    item.classList.add("dragging");
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", String(dragFrom));
+  });
+  trackList.addEventListener("dragover", (event) => {
+    const item = event.target.closest("li.track");
+    if (dragFrom === null || !item) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "move";
+    for (const other of trackList.querySelectorAll(".drop-target")) if (other !== item) other.classList.remove("drop-target");
+    item.classList.add("drop-target");
+  });
+  trackList.addEventListener("drop", (event) => {
+    const item = event.target.closest("li.track");
+    if (dragFrom === null || !item) return;
+    event.preventDefault();
+    const to = Number(item.dataset.index);
+    const name = trackName(staged[dragFrom]);
+    move(dragFrom, to);
+    dragFrom = null;
+    say(`Moved “${name}” to position ${to + 1}.`);
+  });
+  trackList.addEventListener("dragend", () => {
+    dragFrom = null;
+    for (const node of trackList.querySelectorAll(".dragging, .drop-target")) node.classList.remove("dragging", "drop-target");
+  });
+
+  window.addEventListener("beforeunload", (event) => {
+    if (playlist && isModified()) event.preventDefault();
+  });
+
+  function add(track) {
+    append([track]);
+    say(`Added “${trackName(track)}” at position ${staged.length}.`);
+  }
+
+  function addAll(tracks, from) {
+    const addable = tracks.filter((t) => t.uri);
+    append(addable);
+    say(`Added ${plural(addable.length, "track")} from “${from}” at the end.`);
+  }
+
+  // --- loading and saving ---
+
+  function showInfo() {
+    const info = $("playlist-info");
+    const rows = [
+      ["Name", playlist.name],
+      ["Owner", playlist.owner_name || playlist.owner_id],
+      ["Tracks on Spotify", String(loadedUris.length)],
+      ["Collaborative", playlist.collaborative ? "yes" : "no"],
+      ["Description", playlist.description || "—"],
+    ];
+    info.replaceChildren(...rows.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]),
+      el("dt", {}, "On Spotify"),
+      el("dd", {}, el("a", { href: `https://open.spotify.com/playlist/${encodeURIComponent(playlistId)}`, rel: "noopener" }, "Open the playlist")));
+  }
+
+  async function load() {
+    const data = await api("GET", base);
+    playlist = data;
+    document.title = `${data.name} · Workshop · Shuffify`;
+    $("playlist-name").textContent = data.name || "(no name)";
+    if (data.tracks === null) {
+      $("playlist-meta").textContent = data.reason;
+      playlist = null;
+      staged = [];
+      loadedUris = [];
+      render();
+      return;
+    }
+    snapshotId = data.snapshot_id;
+    data.tracks.forEach(remember);
+    loadedUris = data.tracks.map((t) => t.uri);
+    staged = data.tracks.map(staging);
+    const owner = data.owner_name || data.owner_id;
+    $("playlist-meta").textContent = `By ${owner}${data.collaborative ? " · collaborative" : ""} · ${plural(data.tracks.length, "track")} on Spotify`;
+    conflictBox.hidden = true;
+    render();
+    showInfo();
+  }
+
+  async function save(overwrite) {
+    const uris = staged.map((t) => t.uri).filter(Boolean);
+    const body = { track_uris: uris };
+    if (!overwrite) body.snapshot_id = snapshotId;
+    await busy(`Saving ${plural(uris.length, "track")} to Spotify…`, async () => {
+      let data;
+      try {
+        data = await api("PUT", `${base}/tracks`, body);
+      } catch (error) {
+        if (error.status === 409 && error.body && error.body.live) {
+          $("conflict-message").textContent = `${error.message} (${plural(error.body.live.track_uris.length, "track")} on Spotify now.)`;
+          conflictBox.hidden = false;
+          $("conflict-reload").focus();
+          say("Not saved: the playlist changed on Spotify. Choose below.");
+          return;
+        }
+        throw error;
+      }
+      conflictBox.hidden = true;
+      await load();
+      const left = staged.length - uris.length;
+      say(data.changed
+        ? `Saved to Spotify: ${plural(uris.length, "track")} in this order.${left > 0 ? ` ${plural(left, "unavailable item")} left out.` : ""}`
+        : "Spotify already had exactly this list: nothing to save.");
+    }, saveButton);
+    showState();
+  }
+
+  saveButton.addEventListener("click", () => save(false));
+  $("conflict-overwrite").addEventListener("click", () => save(true));
+  $("conflict-reload").addEventListener("click", () =>
+    busy("Reloading the playlist…", async () => { await load(); say("Reloaded from Spotify: your unsaved changes are gone."); }));
+  resetButton.addEventListener("click", () => {
+    staged = playlist.tracks.map(staging);
+    render();
+    say("Back to the list as loaded from Spotify.");
+  });
+
+  // --- preview ---
+
+  let previewInputs = null;
+  $("preview-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (!previewInputs || !playlist) return;
+    let choice;
+    try { choice = previewInputs.read(); } catch (error) { fail(error); return; }
+    const submit = event.submitter || event.target.querySelector("button");
+    await busy(`Previewing ${choice.title}…`, async () => {
+      const uris = staged.filter((t) => t.uri).map((t) => t.uri);
+      const data = await api("POST", `${base}/preview`, { algorithm: choice.algorithm, params: choice.params, track_uris: uris });
+      const pool = new Map();
+      for (const t of staged) {
+        if (!t.uri) continue;
+        if (!pool.has(t.uri)) pool.set(t.uri, []);
+        pool.get(t.uri).push(t);
+      }
+      const unavailable = staged.filter((t) => !t.uri);
+      staged = [...data.track_uris.map((uri) => (pool.get(uri) || []).shift() || staging(known.get(uri) || { uri })), ...unavailable];
+      render();
+      say(`Preview with ${choice.title}: the list is in the new order. Save to Spotify to keep it.`);
+    }, submit);
+  });
+
+  // --- lists of tracks to add (search, own playlists, links) ---
+
+  /* Shows tracks with an Add button each, PAGE at a time (or pages fetched by fetchPage). */
+  function trackResults(container, options) {
+    const { title, tracks, total, offset = 0, onPage, addAllFrom } = options;
+    const shown = onPage ? tracks : tracks.slice(offset, offset + PAGE);
+    const count = onPage ? total : tracks.length;
+    const items = shown.map((t) => {
+      const name = trackName(t);
+      return el("li", {},
+        cover(t.image_url, "small"),
+        el("span", { class: "text" }, name, el("span", { class: "muted" }, t.artists && t.artists.length ? ` — ${t.artists.join(", ")}` : "")),
+        t.uri ? el("button", { type: "button", "aria-label": `Add: ${name}`, onclick: () => add(t) }, "Add") : null);
+    });
+    const pager = el("div", { class: "pager" });
+    if (count > PAGE) {
+      const go = (newOffset) => {
+        if (onPage) onPage(newOffset);
+        else trackResults(container, { ...options, offset: newOffset });
+      };
+      pager.append(
+        el("button", { type: "button", disabled: offset === 0, onclick: () => go(Math.max(0, offset - PAGE)) }, "Previous"),
+        el("span", { class: "small" }, `${offset + 1}–${Math.min(offset + PAGE, count)} of ${count.toLocaleString()}`),
+        el("button", { type: "button", disabled: offset + PAGE >= count, onclick: () => go(offset + PAGE) }, "Next"));
+    }
+    container.replaceChildren(
+      title ? el("p", { class: "small" }, title) : "",
+      count === 0 ? el("p", { class: "muted" }, "No tracks found.") : el("ul", {}, items),
+      pager,
+      addAllFrom && tracks.length ? el("button", { type: "button", onclick: () => addAll(tracks, addAllFrom) }, `Add all ${plural(tracks.length, "track")}`) : "");
+  }
+
+  let lastQuery = "";
+  async function search(offset) {
+    const button = $("search-form").querySelector("button");
+    await busy("Searching Spotify…", async () => {
+      const params = new URLSearchParams({ q: lastQuery, type: "track", limit: String(PAGE), offset: String(offset) });
+      const data = await api("GET", `/api/search?${params}`);
+      data.items.forEach(remember);
+      trackResults($("search-results"), {
+        tracks: data.items, total: Math.min(data.total, 1000 + PAGE), offset: data.offset, onPage: search,
+        title: `${plural(data.total, "result")} for “${lastQuery}”`,
+      });
+    }, button);
+  }
+  $("search-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    lastQuery = $("search-query").value.trim();
+    if (lastQuery) search(0);
+  });
+
+  $("own-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const id = $("own-playlist").value;
+    if (!id) return;
+    await busy("Loading the playlist…", async () => {
+      const data = await api("GET", `/api/playlists/${encodeURIComponent(id)}`);
+      data.tracks.forEach(remember);
+      trackResults($("own-results"), { tracks: data.tracks, title: `“${data.name}”: ${plural(data.tracks.length, "track")}`, addAllFrom: data.name });
+    }, event.submitter);
+  });
+
+  async function loadExternal(link, button) {
+    await busy("Loading the playlist from Spotify…", async () => {
+      const data = await api("GET", `/api/external-playlists?${new URLSearchParams({ url: link })}`);
+      const title = `“${data.name}” by ${data.owner_name || data.owner_id}`;
+      if (data.tracks === null) {
+        $("external-results").replaceChildren(el("p", { class: "small" }, title), el("p", { class: "notice small" }, data.reason));
+      } else {
+        data.tracks.forEach(remember);
+        trackResults($("external-results"), { tracks: data.tracks, title: `${title}: ${plural(data.tracks.length, "track")}`, addAllFrom: data.name });
+      }
+      await showRecent();
+    }, button);
+  }
+  $("external-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    loadExternal($("external-url").value.trim(), event.submitter);
+  });
+
+  async function showRecent() {
+    const data = await api("GET", "/api/external-playlists/recent");
+    $("recent").replaceChildren(...(data.playlists.length ? data.playlists.map((p) => el("li", {},
+      el("span", { class: "text" }, p.name || p.id, el("span", { class: "muted" }, ` — ${p.owner_name || "?"}${typeof p.track_count === "number" ? `, ${plural(p.track_count, "track")}` : ""}`)),
+      el("button", { type: "button", "aria-label": `Load ${p.name || p.id}`, onclick: (e) => { $("external-url").value = p.id; loadExternal(p.id, e.currentTarget); } }, "Load")))
+      : [el("li", { class: "muted" }, "None yet.")]));
+  }
+
+  // --- saved sessions ---
+
+  async function showSessions() {
+    const data = await api("GET", `${base}/sessions`);
+    const list = $("sessions");
+    if (!data.sessions.length) { list.replaceChildren(el("li", { class: "muted" }, "No saved sessions.")); return; }
+    list.replaceChildren(...data.sessions.map((s) => {
+      const item = el("li", { "data-session-id": s.id });
+      const view = () => item.replaceChildren(
+        el("span", { class: "text" }, el("strong", {}, s.session_name), el("span", { class: "muted small" }, ` — ${plural(s.track_count, "track")}, ${when(s.updated_at)}`)),
+        el("button", { type: "button", "aria-label": `Load session ${s.session_name}`, onclick: () => loadSession(s) }, "Load"),
+        el("button", { type: "button", "aria-label": `Rename session ${s.session_name}`, onclick: rename }, "Rename"),
+        el("button", { type: "button", class: "danger", "aria-label": `Delete session ${s.session_name}`, onclick: (e) => deleteSession(s, e.currentTarget) }, "Delete"));
+      function rename() {
+        const id = `rename-${s.id}`;
+        const input = el("input", { id, type: "text", value: s.session_name, required: true, maxlength: 255 });
+        const form = el("form", { class: "inline-form" },
+          el("label", { for: id }, `New name for “${s.session_name}”`), input,
+          el("button", { type: "submit" }, "Save name"),
+          el("button", { type: "button", onclick: () => { view(); item.querySelector("button").focus(); } }, "Cancel"));
+        form.addEventListener("submit", async (event) => {
+          event.preventDefault();
+          await busy("Renaming…", async () => {
+            await api("PUT", `/api/sessions/${s.id}`, { session_name: input.value });
+            say(`Renamed to “${input.value.trim()}”.`);
+            await showSessions();
+          }, event.submitter);
+        });
+        item.replaceChildren(form);
+        input.focus();
+        input.select();
+      }
+      view();
+      return item;
+    }));
+  }
+
+  function loadSession(s) {
+    staged = s.track_uris.map((uri) => staging(known.get(uri) || { uri }));
+    render();
+    say(`Loaded session “${s.session_name}” (${plural(s.track_count, "track")}). Save to Spotify to make it the playlist.`);
+  }
+
+  async function deleteSession(s, button) {
+    if (!window.confirm(`Delete the saved session “${s.session_name}”?`)) return;
+    await busy("Deleting…", async () => {
+      await api("DELETE", `/api/sessions/${s.id}`);
+      say(`Deleted session “${s.session_name}”.`);
+      await showSessions();
+    }, button);
+  }
+
+  $("session-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const name = $("session-name").value.trim();
+    if (!name) return;
+    await busy("Saving the session…", async () => {
+      const uris = staged.map((t) => t.uri).filter(Boolean);
+      await api("POST", `${base}/sessions`, { session_name: name, track_uris: uris });
+      $("session-name").value = "";
+      say(`Saved session “${name}” (${plural(uris.length, "track")}).`);
+      await showSessions();
+    }, event.submitter);
+  });
+
+  // --- upstream sources ---
+
+  async function showSources() {
+    const data = await api("GET", `${base}/sources`);
+    const list = $("sources");
+    if (!data.sources.length) { list.replaceChildren(el("li", { class: "muted" }, "No sources.")); return; }
+    list.replaceChildren(...data.sources.map((s) => {
+      const name = s.source_name || s.source_playlist_id;
+      return el("li", {},
+        el("span", { class: "text" }, name, el("span", { class: "tag" }, s.source_type === "own" ? "mine" : "link")),
+        el("button", { type: "button", class: "danger", "aria-label": `Remove source ${name}`, onclick: (e) => removeSource(s, name, e.currentTarget) }, "Remove"));
+    }));
+  }
+
+  async function removeSource(s, name, button) {
+    await busy("Removing the source…", async () => {
+      await api("DELETE", `/api/sources/${s.id}`);
+      say(`Removed source “${name}”.`);
+      await showSources();
+    }, button);
+  }
+
+  async function addSource(body, button) {
+    await busy("Adding the source…", async () => {
+      await api("POST", `${base}/sources`, body);
+      say(`Added source “${body.source_name || body.source_url}”.`);
+      await showSources();
+    }, button);
+  }
+  $("source-own-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const chosen = ownPlaylists.find((p) => p.id === $("source-own").value);
+    if (chosen) addSource({ source_playlist_id: chosen.id, source_type: "own", source_name: chosen.name }, event.submitter);
+  });
+  $("source-url-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const link = $("source-url").value.trim();
+    if (!link) return;
+    await addSource({ source_url: link, source_type: "external" }, event.submitter);
+    $("source-url").value = "";
+  });
+
+  // --- start ---
+
+  async function start() {
+    await busy("Loading the playlist…", load);
+    const others = busy("Loading the panels…", async () => {
+      const [mine] = await Promise.all([
+        api("GET", "/api/playlists"),
+        algorithmForm($("algorithm"), $("params"), $("algorithm-description"), "preview").then((f) => { previewInputs = f; }),
+        showSessions(),
+        showSources(),
+        showRecent(),
+      ]);
+      ownPlaylists = mine.playlists.filter((p) => p.id !== playlistId);
+      const options = ownPlaylists.length
+        ? ownPlaylists.map((p) => el("option", { value: p.id }, `${p.name} (${plural(p.track_count || 0, "track")})`))
+        : [el("option", { value: "" }, "No other playlists")];
+      $("own-playlist").replaceChildren(...options);
+      $("source-own").replaceChildren(...options.map((o) => o.cloneNode(true)));
+    });
+    await others;
+  }
+  start();
+})();

@@ -1,0 +1,96 @@
+% rebase('base.tpl')
+<div class="workshop" id="workshop" data-playlist-id="{{playlist_id}}">
+  <div class="workshop-head">
+    <h1 id="playlist-name">Workshop</h1>
+    <p id="playlist-meta" class="muted">Loading the playlist…</p>
+    <div class="toolbar" role="group" aria-label="Staged list">
+      <span id="modified" class="badge modified" hidden>Modified</span>
+      <span id="staged-count" class="muted"></span>
+      <button type="button" id="reset-button" disabled>Undo changes</button>
+      <button type="button" id="save-button" class="primary" disabled>Save to Spotify</button>
+    </div>
+    <div id="conflict" class="conflict" role="alert" hidden>
+      <p id="conflict-message"></p>
+      <div class="actions">
+        <button type="button" id="conflict-reload">Reload from Spotify (drop my changes)</button>
+        <button type="button" id="conflict-overwrite" class="danger">Overwrite with my list</button>
+      </div>
+    </div>
+  </div>
+  <section class="tracks-section" aria-labelledby="tracks-heading">
+    <h2 id="tracks-heading">Tracks</h2>
+    <p class="small muted">Move tracks with the buttons (or drag them), then save to Spotify.</p>
+    <ol id="tracks" class="tracks"></ol>
+  </section>
+  <div class="side">
+    <section class="panel" aria-labelledby="preview-heading">
+      <h2 id="preview-heading">Shuffle preview</h2>
+      <form id="preview-form" class="stack">
+        <label for="algorithm">Algorithm</label>
+        <select id="algorithm" name="algorithm"></select>
+        <p id="algorithm-description" class="small muted"></p>
+        <fieldset id="params" class="params"><legend>Settings</legend></fieldset>
+        <div class="actions"><button type="submit">Preview</button></div>
+      </form>
+      <p class="small muted">A preview only changes the list here; nothing reaches Spotify until you save.</p>
+    </section>
+    <section class="panel" aria-labelledby="search-heading">
+      <h2 id="search-heading">Search Spotify</h2>
+      <form id="search-form" class="inline-form" role="search">
+        <label for="search-query">Tracks, artists or albums</label>
+        <input id="search-query" name="q" type="search" required maxlength="200" autocomplete="off">
+        <button type="submit">Search</button>
+      </form>
+      <div id="search-results" class="results"></div>
+    </section>
+    <section class="panel" aria-labelledby="own-heading">
+      <h2 id="own-heading">Add from my playlists</h2>
+      <form id="own-form" class="inline-form">
+        <label for="own-playlist">Playlist</label>
+        <select id="own-playlist" name="playlist"></select>
+        <button type="submit">Show tracks</button>
+      </form>
+      <div id="own-results" class="results"></div>
+    </section>
+    <section class="panel" aria-labelledby="external-heading">
+      <h2 id="external-heading">Load a playlist by link</h2>
+      <form id="external-form" class="inline-form">
+        <label for="external-url">Spotify playlist link, URI or ID</label>
+        <input id="external-url" name="url" type="text" required autocomplete="off"
+               placeholder="https://open.spotify.com/playlist/…">
+        <button type="submit">Load</button>
+      </form>
+      <div id="external-results" class="results"></div>
+      <h3 class="small-heading">Recently loaded</h3>
+      <ul id="recent" class="plain-list"></ul>
+    </section>
+    <section class="panel" aria-labelledby="sessions-heading">
+      <h2 id="sessions-heading">Saved sessions</h2>
+      <form id="session-form" class="inline-form">
+        <label for="session-name">Name for the current list</label>
+        <input id="session-name" name="session_name" type="text" required maxlength="255">
+        <button type="submit">Save session</button>
+      </form>
+      <ul id="sessions" class="plain-list"></ul>
+    </section>
+    <section class="panel" aria-labelledby="sources-heading">
+      <h2 id="sources-heading">Upstream sources</h2>
+      <p class="small muted">Playlists that feed this one: a scheduled raid with no sources of its own adds their new tracks here.</p>
+      <ul id="sources" class="plain-list"></ul>
+      <form id="source-own-form" class="inline-form">
+        <label for="source-own">One of my playlists</label>
+        <select id="source-own" name="source"></select>
+        <button type="submit">Add source</button>
+      </form>
+      <form id="source-url-form" class="inline-form">
+        <label for="source-url">Or a playlist link</label>
+        <input id="source-url" name="source_url" type="text" required autocomplete="off">
+        <button type="submit">Add source</button>
+      </form>
+    </section>
+    <section class="panel" aria-labelledby="info-heading">
+      <h2 id="info-heading">Playlist info</h2>
+      <dl id="playlist-info" class="info"></dl>
+    </section>
+  </div>
+</div>
