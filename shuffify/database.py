@@ -16,6 +16,7 @@ a peewee database through playhouse.db_url:
 """
 
 import select
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -100,3 +101,24 @@ def close_database(database: pw.Database) -> None:
         database.close_all()
     else:
         database.close()
+
+
+def is_sqlite(database: pw.Database) -> bool:
+    return isinstance(getattr(database, "obj", database), pw.SqliteDatabase)
+
+
+@contextmanager
+def write_transaction(database: pw.Database = db):
+    """A transaction that will write: on SQLite it takes the write lock up front.
+
+    A deferred SQLite transaction that reads, then writes while another
+    process writes, fails at once with "database is locked" (the busy timeout
+    cannot help a transaction that already read); BEGIN IMMEDIATE waits for
+    the lock instead. PostgreSQL locks rows as it goes.
+    """
+    if is_sqlite(database):
+        with database.atomic(lock_type="IMMEDIATE"):
+            yield
+    else:
+        with database.atomic():
+            yield

@@ -11,6 +11,7 @@ The same row holds the order being written while a write is incomplete.
 import json
 from collections.abc import Sequence
 
+from shuffify.database import write_transaction
 from shuffify.models import PlaylistHistory, PlaylistStep, User, utcnow
 
 MAX_STEPS = 20
@@ -32,7 +33,7 @@ def record_change(
     user: User, playlist_id: str, live: Sequence, new: Sequence, kind: str, label: str | None
 ) -> PlaylistHistory:
     """Record `new` as the current step (after `live`) and as the order to write."""
-    with PlaylistHistory._meta.database.atomic():
+    with write_transaction():
         history, _ = PlaylistHistory.get_or_create(user=user, playlist_id=playlist_id)
         steps = steps_of(history)
         current = next((s for s in steps if s.seq == history.current_seq), None)

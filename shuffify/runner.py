@@ -20,13 +20,14 @@ its next due time. Every state is a row: nothing in memory is the truth.
 
 import logging
 import threading
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import peewee as pw
 
 from shuffify import jobs
+from shuffify.database import is_sqlite, write_transaction
 from shuffify.errors import Refused
+from shuffify.health import first_line
 from shuffify.models import JobExecution, Schedule
 from shuffify.schedules import next_run
 from shuffify.shuffling import WriteInterrupted
@@ -83,7 +84,9 @@ class Runner:
                 with self.database.connection_context():
                     self.run_pending()
             except (pw.PeeweeException, OSError) as error:
-                log.warning("runner: database unavailable: %s", str(error).splitlines()[0:1])
+                log.warning("runner: database unavailable: %s", first_line(error))
+            except Exception:  # the thread must outlive any one bad row or run
+                log.exception("runner: unexpected error; looking again at the next poll")
             self._wake.wait(self.poll_s)
             self._wake.clear()
 
@@ -140,32 +143,23 @@ class _Heartbeat:
     def _beat(self) -> None:
         every = self.runner.lease.total_seconds() / 3
         while not self._done.wait(every):
-            with self.runner.database.connection_context():
-                Schedule.update(lease_until=self.runner.clock() + self.runner.lease).where(
-                    (Schedule.id == self.schedule_id) & Schedule.lease_until.is_null(False)
-                ).execute()
+            try:
+                with self.runner.database.connection_context():
+                    Schedule.update(lease_until=self.runner.clock() + self.runner.lease).where(
+                        (Schedule.id == self.schedule_id) & Schedule.lease_until.is_null(False)
+                    ).execute()
+            except pw.PeeweeException as error:  # try again at the next beat
+                log.warning("runner: heartbeat failed: %s", first_line(error))
 
 
 def _message(error: Exception) -> str:
     return (getattr(error, "message", None) or str(error))[:MESSAGE_LIMIT]
 
 
-@contextmanager
-def write_transaction(database: pw.Database):
-    """A transaction that serialises claims: SQLite's write lock up front."""
-    if isinstance(database, pw.SqliteDatabase):
-        with database.atomic(lock_type="IMMEDIATE"):
-            yield
-    else:
-        with database.atomic():
-            yield
-
-
 def claim(now: datetime, lease: timedelta) -> tuple[Schedule, JobExecution] | None:
     """Claim one due or queued schedule that is not leased; None when there is none."""
-    database = Schedule._meta.database.obj
-    with write_transaction(database):
-        schedule = _pick(database, now)
+    with write_transaction():
+        schedule = _pick(Schedule._meta.database, now)
         if schedule is None:
             return None
         queued = (
@@ -175,14 +169,25 @@ def claim(now: datetime, lease: timedelta) -> tuple[Schedule, JobExecution] | No
             .first()
         )
         due = schedule.is_enabled and schedule.next_run_at and schedule.next_run_at <= now
-        if due:
-            schedule.next_run_at = next_run(
-                schedule.schedule_type, schedule.schedule_value, now, schedule.next_run_at
-            )
-        schedule.lease_until = now + lease
-        schedule.save(only=[Schedule.next_run_at, Schedule.lease_until])
+        following = _following_run(schedule, now) if due else schedule.next_run_at
+        Schedule.update(next_run_at=following, lease_until=now + lease).where(
+            Schedule.id == schedule.id
+        ).execute()
         execution = _start_execution(schedule, queued, now)
     return schedule, execution
+
+
+def _following_run(schedule: Schedule, now: datetime) -> datetime | None:
+    """The next due time in phase, or None when the stored timing is unusable (it is then
+    paused with the reason, so one bad row never stops the runner)."""
+    try:
+        return next_run(schedule.schedule_type, schedule.schedule_value, now, schedule.next_run_at)
+    except (ValueError, KeyError) as error:
+        Schedule.update(
+            is_enabled=False,
+            last_error=f"paused: its timing {schedule.schedule_value!r} is not valid ({error})",
+        ).where(Schedule.id == schedule.id).execute()
+        return None
 
 
 def _pick(database: pw.Database, now: datetime) -> Schedule | None:
@@ -196,7 +201,7 @@ def _pick(database: pw.Database, now: datetime) -> Schedule | None:
         .order_by(Schedule.next_run_at.asc(nulls="LAST"), Schedule.id)
         .limit(1)
     )
-    if not isinstance(database, pw.SqliteDatabase):
+    if not is_sqlite(database):
         query = query.for_update(skip_locked=True)
     return query.first()
 
@@ -210,30 +215,53 @@ def _start_execution(schedule: Schedule, queued: JobExecution | None, now: datet
 
 
 def finish(schedule_id: int, execution_id: int, now: datetime, outcome, error: str | None) -> None:
-    """Record the run's end on the execution and the schedule; release the lease."""
-    database = Schedule._meta.database.obj
-    with write_transaction(database):
+    """Record the run's end on the execution and the schedule, and release the lease.
+
+    Only a run still `running` is finished: one that another process already
+    marked as stopped (its lease ran out) keeps that verdict.
+    """
+    with write_transaction():
         status = "failed" if error else "success"
-        message = error or ("; ".join(outcome.notes) or None)
-        JobExecution.update(
-            status=status,
-            completed_at=now,
-            tracks_added=outcome.tracks_added if outcome else 0,
-            tracks_total=outcome.tracks_total if outcome else None,
-            error_message=message,
-        ).where(JobExecution.id == execution_id).execute()
-        _record_on_schedule(Schedule.get_by_id(schedule_id), status, error, now)
-        _prune(schedule_id)
+        finished = (
+            JobExecution.update(
+                status=status,
+                completed_at=now,
+                tracks_added=outcome.tracks_added if outcome else 0,
+                tracks_total=outcome.tracks_total if outcome else None,
+                error_message=error or ("; ".join(outcome.notes) or None),
+            )
+            .where((JobExecution.id == execution_id) & (JobExecution.status == "running"))
+            .execute()
+        )
+        if finished:
+            _record_on_schedule(schedule_id, status, error, now)
+            _prune(schedule_id)
 
 
-def _record_on_schedule(schedule: Schedule, status: str, error: str | None, now: datetime):
-    schedule.last_run_at, schedule.last_status, schedule.last_error = now, status, error
-    schedule.lease_until = None
-    schedule.consecutive_failures = schedule.consecutive_failures + 1 if error else 0
-    if schedule.consecutive_failures >= MAX_FAILURES and schedule.is_enabled:
-        schedule.is_enabled = False
-        schedule.last_error = f"paused after {MAX_FAILURES} failed runs in a row; last: {error}"
-    schedule.save()
+def _record_on_schedule(schedule_id: int, status: str, error: str | None, now: datetime):
+    """The run's result on the schedule; the 5th failure in a row pauses it.
+
+    Column updates, not a save of a row read earlier: a PATCH or a claim made
+    meanwhile by another process keeps its columns.
+    """
+    failures = Schedule.consecutive_failures + 1 if error else 0
+    Schedule.update(
+        last_run_at=now,
+        last_status=status,
+        last_error=error,
+        lease_until=None,
+        consecutive_failures=failures,
+    ).where(Schedule.id == schedule_id).execute()
+    if error:
+        Schedule.update(
+            is_enabled=False,
+            next_run_at=None,
+            last_error=f"paused after {MAX_FAILURES} failed runs in a row; last: {error}",
+        ).where(
+            (Schedule.id == schedule_id)
+            & Schedule.is_enabled
+            & (Schedule.consecutive_failures >= MAX_FAILURES)
+        ).execute()
 
 
 def _prune(schedule_id: int) -> None:
@@ -253,19 +281,24 @@ def _prune(schedule_id: int) -> None:
 def recover_expired(now: datetime) -> int:
     """Fail the runs whose process stopped (lease passed); the schedules run again when due.
 
+    On PostgreSQL the expired rows are locked (SKIP LOCKED: one being claimed
+    or recovered elsewhere is left alone), so a recovery never undoes a claim.
     Enabled schedules without a due time (rows from before the runner) get one.
     """
-    database = Schedule._meta.database.obj
-    with write_transaction(database):
-        expired = list(Schedule.select().where(Schedule.lease_until < now))
-        for schedule in expired:
+    with write_transaction():
+        query = Schedule.select(Schedule.id).where(Schedule.lease_until < now)
+        if not is_sqlite(Schedule._meta.database):
+            query = query.for_update(skip_locked=True)
+        expired = [row.id for row in query]
+        for schedule_id in expired:
             JobExecution.update(status="failed", completed_at=now, error_message=DIED).where(
-                (JobExecution.schedule == schedule) & (JobExecution.status == "running")
+                (JobExecution.schedule == schedule_id) & (JobExecution.status == "running")
             ).execute()
-            _record_on_schedule(schedule, "failed", DIED, now)
+            _record_on_schedule(schedule_id, "failed", DIED, now)
         for schedule in Schedule.select().where(
             Schedule.is_enabled & Schedule.next_run_at.is_null()
         ):
-            schedule.next_run_at = next_run(schedule.schedule_type, schedule.schedule_value, now)
-            schedule.save(only=[Schedule.next_run_at])
+            Schedule.update(next_run_at=_following_run(schedule, now)).where(
+                Schedule.id == schedule.id
+            ).execute()
     return len(expired)

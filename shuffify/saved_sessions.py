@@ -4,6 +4,7 @@ At most MAX_PER_PLAYLIST per user and playlist. An update changes only the
 fields it names: the original wiped the snapshot when track_uris was left out.
 """
 
+from shuffify.database import write_transaction
 from shuffify.errors import Conflict, NotFound, Refused
 from shuffify.models import User, WorkshopSession
 from shuffify.uris import checked_track_uris
@@ -43,7 +44,7 @@ def list_for(user: User, playlist_id: str) -> list[dict]:
 def create(user: User, playlist_id: str, body: dict) -> dict:
     name = checked_name(body.get("session_name"))
     uris = checked_track_uris(body.get("track_uris"))
-    with WorkshopSession._meta.database.atomic():
+    with write_transaction():
         count = (
             WorkshopSession.select()
             .where((WorkshopSession.user == user) & (WorkshopSession.playlist_id == playlist_id))

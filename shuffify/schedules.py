@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from croniter import croniter
 
 from shuffify.checks import whole_number
+from shuffify.database import write_transaction
 from shuffify.errors import Conflict, NotFound, Refused
 from shuffify.models import (
     IntervalValue,
@@ -25,6 +26,7 @@ from shuffify.models import (
     ScheduleType,
     UpstreamSource,
     User,
+    utcnow,
 )
 from shuffify.shuffling import check_editable, checked_params
 from shuffify.spotify import Spotify
@@ -89,7 +91,7 @@ def list_for(user: User) -> list[dict]:
 
 def create(spotify: Spotify, user: User, body: dict, now: datetime) -> dict:
     fields = validate(spotify, user, _known(body), now)
-    with Schedule._meta.database.atomic():
+    with write_transaction():
         if Schedule.select().where(Schedule.user == user).count() >= MAX_PER_USER:
             raise Conflict(f"at most {MAX_PER_USER} schedules per user: delete one first")
         schedule = Schedule.create(user=user, **fields)
@@ -104,16 +106,16 @@ def update(spotify: Spotify, user: User, schedule_id: int, body: dict, now: date
         merged["target_playlist_name"] = None  # the new target's name, from Spotify
     fields = validate(spotify, user, merged, now)
     timing_kept = all(
-        merged[k] == getattr(schedule, k) for k in ("schedule_type", "schedule_value")
+        fields[k] == getattr(schedule, k) for k in ("schedule_type", "schedule_value", "is_enabled")
     )
-    if timing_kept and schedule.is_enabled == fields["is_enabled"] and schedule.next_run_at:
-        fields["next_run_at"] = schedule.next_run_at  # the phase stays
+    if timing_kept:
+        del fields["next_run_at"]  # the phase stays
     if fields["is_enabled"] and not schedule.is_enabled:
         fields["consecutive_failures"] = 0
-    for name, value in fields.items():
-        setattr(schedule, name, value)
-    schedule.save()
-    return as_dict(schedule)
+    # Only these columns: a claim or a run's result written meanwhile by another
+    # process (lease, last run, failures) must survive this PATCH.
+    Schedule.update(updated_at=utcnow(), **fields).where(Schedule.id == schedule.id).execute()
+    return as_dict(Schedule.get_by_id(schedule.id))
 
 
 def delete(user: User, schedule_id: int) -> None:
@@ -208,6 +210,8 @@ def _algorithm(job_type: str, name: object, params: object) -> tuple[str | None,
         return None, {}
     if not name:
         raise Refused("algorithm_name is needed for a shuffle (see /api/algorithms)")
+    if params is not None and not isinstance(params, dict):
+        raise Refused("algorithm_params must be an object")
     checked = checked_params(name, {} if params is None else params)
     return name, {k: v for k, v in checked.items() if v is not None}
 

@@ -13,6 +13,7 @@ import json
 import secrets
 from datetime import datetime
 
+from shuffify.database import write_transaction
 from shuffify.keys import Keys, Undecryptable
 from shuffify.login_sessions import start as start_session
 from shuffify.models import JobExecution, Schedule, User
@@ -63,7 +64,7 @@ def finish(
         raise Denied()
     tokens = store.oauth.exchange_code(query["code"], flow["verifier"], now)
     me = profile(Spotify(sender, api_url, FixedToken(tokens)))
-    with User._meta.database.atomic():
+    with write_transaction():
         user = User.save_profile(me.pop("spotify_id"), me)
         if tokens.refresh_token:
             store.store_refresh_token(user, tokens.refresh_token)

@@ -16,8 +16,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-import peewee as pw
-
+from shuffify.database import db, is_sqlite, write_transaction
 from shuffify.keys import Keys, Undecryptable
 from shuffify.models import LoginSession, User
 from shuffify.spotify.errors import Revoked
@@ -117,11 +116,7 @@ class BackgroundTokens:
 @contextmanager
 def user_lock(user_id: int):
     """A transaction holding the user's row (or SQLite's write lock) until it ends."""
-    database = User._meta.database
-    if isinstance(database.obj, pw.SqliteDatabase):
-        with database.atomic(lock_type="IMMEDIATE"):
-            yield
-    else:
-        with database.atomic():
+    with write_transaction():
+        if not is_sqlite(db):
             User.select(User.id).where(User.id == user_id).for_update().execute()
-            yield
+        yield

@@ -9,6 +9,7 @@ since, and writes nothing.
 
 from shuffify import shuffling
 from shuffify.checks import whole_number
+from shuffify.database import write_transaction
 from shuffify.errors import Conflict, NotFound, Refused
 from shuffify.models import RecentExternalPlaylist, User, utcnow
 from shuffify.spotify import NotFound as SpotifyNotFound
@@ -78,7 +79,7 @@ def remember(user: User, playlist: dict) -> None:
         "track_count": playlist.get("track_count"),
         "loaded_at": utcnow(),
     }
-    with RecentExternalPlaylist._meta.database.atomic():
+    with write_transaction():
         row, created = RecentExternalPlaylist.get_or_create(
             user=user, playlist_id=playlist["id"], defaults=fields
         )
