@@ -278,15 +278,25 @@ def resolve_secret_key(raw: str, app_env: str, signin_enabled: bool) -> str:
 
 
 def _instance_secret_key(path: Path) -> str:
-    """Read the development key, creating it (mode 0600) the first time."""
+    """Read the development key, creating it (mode 0600) the first time.
+
+    Written to a temporary file and renamed into place, so a process starting
+    at the same moment reads either no file or the whole key, never half.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
-    with os.fdopen(descriptor, "w") as key_file:
-        key = secrets.token_urlsafe(32)
-        key_file.write(key)
+    if not path.exists():
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")
+        with os.fdopen(descriptor, "w") as key_file:  # mkstemp makes it 0600
+            key_file.write(secrets.token_urlsafe(32))
+        try:
+            os.link(temporary, path)  # fails if another process was first: keep theirs
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(temporary)
+    key = path.read_text().strip()
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        raise SettingsError(f"{path} holds no usable key: delete it and start again")
     return key
 
 

@@ -27,4 +27,5 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
     migrator.remove_fields("job_executions", "trigger")
 
+    migrator.drop_index("schedules", "next_run_at")  # SQLite cannot drop an indexed column
     migrator.remove_fields("schedules", "next_run_at", "consecutive_failures", "lease_until")

@@ -244,6 +244,12 @@ WorkshopSession.add_index(
 UpstreamSource.add_index(
     UpstreamSource.user, UpstreamSource.target_playlist_id, name="ix_upstream_user_target"
 )
+UpstreamSource.add_index(
+    UpstreamSource.user,
+    UpstreamSource.target_playlist_id,
+    UpstreamSource.source_playlist_id,
+    unique=True,
+)
 
 MODELS = (
     User,

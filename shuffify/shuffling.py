@@ -164,23 +164,29 @@ def step(spotify: Spotify, user: User, playlist_id: str, direction: int) -> dict
     if neighbour is None:
         raise Conflict(f"nothing to {'undo' if direction < 0 else 'redo'}")
     live = load_editable(spotify, user, playlist_id)
-    target, kept = restored_order(neighbour.track_uris, live.uris)
+    ours = history.current_step(record)
+    target, kept = restored_order(neighbour.track_uris, live.uris, ours and ours.track_uris)
     history.move_to(record, neighbour, target)
     snapshot_id = _write(spotify, user, record, live, target)
     return answer(target != live.uris, target, record, snapshot_id, kept=kept)
 
 
-def restored_order(step_uris: list, live: list) -> tuple[list, list]:
-    """The step's order, without what cannot be added back, then what is live but not in it."""
-    available = Counter(live)
+def restored_order(step_uris: list, live: list, ours: list | None = None) -> tuple[list, list]:
+    """The step's order (without what cannot be added back), then the tracks to keep.
+
+    Kept are the live tracks that `ours` (the order our last change wrote)
+    does not explain: added on Spotify since. Without `ours`, everything live
+    that the step lacks is kept.
+    """
     restorable = Counter({u: n for u, n in Counter(step_uris).items() if addable(u)})
-    restorable.update({u: available[u] for u in available if not addable(u)})
+    restorable.update({u: n for u, n in Counter(live).items() if not addable(u)})
     target = []
     for uri in step_uris:
         if restorable[uri] > 0:
             restorable[uri] -= 1
             target.append(uri)
-    surplus = Counter(live) - Counter(target)
+    not_restored = Counter(live) - Counter(target)
+    surplus = not_restored if ours is None else not_restored & (Counter(live) - Counter(ours))
     kept = []
     for uri in live:
         if surplus[uri] > 0:

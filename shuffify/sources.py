@@ -5,6 +5,8 @@ same source twice returns the existing row; at most MAX_PER_TARGET per
 target. Scheduled raids use these when a schedule names no sources.
 """
 
+import peewee as pw
+
 from shuffify import shuffling
 from shuffify.errors import NotFound, Refused
 from shuffify.models import UpstreamSource, User
@@ -55,14 +57,18 @@ def add(spotify: Spotify, user: User, target_id: str, body: dict) -> tuple[dict,
     shuffling.check_editable(spotify, user, target_id)
     if of_target(user, target_id).count() >= MAX_PER_TARGET:
         raise Refused(f"at most {MAX_PER_TARGET} sources per playlist", status=409)
-    source = UpstreamSource.create(
-        user=user,
-        target_playlist_id=target_id,
-        source_playlist_id=source_id,
-        source_url=_source_url(body.get("source_url")),
-        source_type=source_type,
-        source_name=name,
-    )
+    try:
+        with UpstreamSource._meta.database.atomic():
+            source = UpstreamSource.create(
+                user=user,
+                target_playlist_id=target_id,
+                source_playlist_id=source_id,
+                source_url=_source_url(body.get("source_url")),
+                source_type=source_type,
+                source_name=name,
+            )
+    except pw.IntegrityError:  # the same source, added by a request at the same moment
+        return as_dict(existing.get()), False
     return as_dict(source), True
 
 

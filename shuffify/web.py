@@ -68,6 +68,9 @@ def create_app(settings: Settings, on_fatal: Callable[[str], None] | None = None
 def _after_request(db: pw.Database, headers: dict) -> None:
     if not db.is_closed():
         db.close()
+    body = bottle.request.environ.get("bottle.request.body")
+    if body is not None:
+        body.close()  # Bottle spools a body over 100 KiB to a temporary file
     _set_headers(headers)
 
 

@@ -66,6 +66,7 @@ def make_settings(tmp_path):
 
     def make(**values):
         values.setdefault("MIGRATION_LOCK_FILE", str(tmp_path / "migrate.lock"))
+        values.setdefault("SECRET_KEY", "test-secret-key-0123456789abcdef0123456789")
         return settings_module.load(values)
 
     return make

@@ -1,14 +1,17 @@
 """The numbered migrations on real databases (SQLite and PostgreSQL).
 
-Covers: migrating up builds exactly the schema of ../shared/seed/phase0-schema.md, read
-back from each database's own catalog (columns, types, nullability, primary keys, indexes,
-foreign keys and their ON DELETE); the history table and re-runs; rolling back to empty and
-migrating again; the drift check that fails when shuffify.models and migrations/ disagree;
-and the pw_migrate command line (migrate, list, rollback, create --auto) run from the repo
-root, as the README tells a developer to.
+Covers: migrating up builds exactly the schema of ../shared/seed/phase0-schema.md plus
+002_login_sessions' table, read back from each database's own catalog (columns, types,
+nullability, primary keys, indexes, foreign keys and their ON DELETE); the history table
+and re-runs; rolling back to empty (and to 001 alone) and migrating again; the drift check
+that fails when shuffify.models and migrations/ disagree; and the pw_migrate command line
+(migrate, list, rollback, create --auto) run from the repo root, as the README tells a
+developer to. Lists of migrations and tables come from migrations/ and models.MODELS, so
+a later migration needs no edit here unless it changes the tables written out below.
 """
 
 import shutil
+import sqlite3
 import subprocess
 import sys
 import uuid
@@ -16,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import peewee as pw
+import psycopg2
 import pytest
 from direct import history, is_sqlite, query, tables
 from peewee_migrate import Router
@@ -23,13 +27,20 @@ from peewee_migrate.router import compile_migrations, load_models
 
 import settings as settings_module
 from shuffify import database, models
-from shuffify.schema import apply_migrations
+from shuffify.schema import MIGRATION_FILE, apply_migrations
 
 ROOT = Path(__file__).parents[1]
 PW_MIGRATE = Path(sys.executable).parent / "pw_migrate"
 CLI_TIMEOUT_S = 60
-TABLES = ("users", "workshop_sessions", "upstream_sources", "schedules", "job_executions")
+PHASE0_TABLES = ("users", "workshop_sessions", "upstream_sources", "schedules", "job_executions")
 HISTORY = "migratehistory"
+# Every numbered migration in migrations/, and every table the models declare: later
+# migrations add to both, and the tests below follow without being edited.
+MIGRATION_FILES = sorted(
+    path.name for path in (ROOT / "migrations").iterdir() if MIGRATION_FILE.match(path.name)
+)
+MIGRATIONS = [name.removesuffix(".py") for name in MIGRATION_FILES]
+ALL_TABLES = frozenset(model._meta.table_name for model in models.MODELS)
 
 # --- The expected schema: ../shared/seed/phase0-schema.md, written once ----------------
 # (column, type, nullable), in column order. Types in the spec's words; the catalogs'
@@ -93,7 +104,20 @@ SCHEMA = {
         ("tracks_total", "integer", True),
         ("error_message", "text", True),
     ),
+    # 002_login_sessions
+    "login_sessions": (
+        ("id", "integer", False),
+        ("id_hash", "varchar(64)", False),
+        ("user_id", "integer", False),
+        ("encrypted_access_token", "text", True),
+        ("access_token_expires_at", "timestamp", True),
+        ("created_at", "timestamp", False),
+        ("last_seen_at", "timestamp", False),
+    ),
 }
+# The tables whose schema is written out here, one by one, as of this migration.
+TABLES = tuple(SCHEMA)
+SCHEMA_MIGRATION = "002_login_sessions"
 # Every index but the primary key's, as (columns, unique).
 INDEXES = {
     "users": [(("spotify_id",), True)],
@@ -109,6 +133,7 @@ INDEXES = {
     ],
     "schedules": [(("user_id",), False)],
     "job_executions": [(("schedule_id",), False)],
+    "login_sessions": [(("id_hash",), True), (("user_id",), False)],
 }
 NAMED_INDEXES = {
     "ix_workshop_user_playlist": ("workshop_sessions", ("user_id", "playlist_id")),
@@ -120,6 +145,7 @@ FOREIGN_KEYS = {
     ("upstream_sources", "user_id"): ("users", "id", "CASCADE"),
     ("schedules", "user_id"): ("users", "id", "NO ACTION"),
     ("job_executions", "schedule_id"): ("schedules", "id", "NO ACTION"),
+    ("login_sessions", "user_id"): ("users", "id", "CASCADE"),
 }
 
 # SQLite keeps the declared type: peewee declares booleans INTEGER and JSON TEXT.
@@ -262,12 +288,23 @@ def migrate(url: str, lock_file: Path) -> list[str]:
         database.close_database(db)
 
 
-def rollback(url: str) -> None:
-    """Roll back the latest migration with peewee-migrate's Router."""
+def migrate_to(url: str, last: str) -> list[str]:
+    """Apply the migrations up to and including last (peewee-migrate's Router), no further."""
     db = database.build_database(url)
     try:
         with db.connection_context():
-            Router(db, migrate_dir=ROOT / "migrations").rollback()
+            return Router(db, migrate_dir=ROOT / "migrations").run(last)
+    finally:
+        database.close_database(db)
+
+
+def rollback(url: str, count: int = 1) -> None:
+    """Roll back the latest count migrations with peewee-migrate's Router."""
+    db = database.build_database(url)
+    try:
+        with db.connection_context():
+            for _ in range(count):
+                Router(db, migrate_dir=ROOT / "migrations").rollback()
     finally:
         database.close_database(db)
 
@@ -324,89 +361,134 @@ def sample_rows(url: str) -> list[tuple]:
     )
 
 
-@pytest.fixture(scope="module", params=("sqlite", "postgresql"))
-def migrated_url(request, tmp_path_factory):
-    """A database migrated once for the module's read-only tests, on each backend."""
+def migrated_database(request, tmp_path_factory, bring_up):
+    """A database brought up once by bring_up(url, tmp) on request.param's backend."""
     tmp = tmp_path_factory.mktemp("migrated")
     if request.param == "sqlite":
         url = f"sqlite:///{tmp / 'migrated.db'}"
-        migrate(url, tmp / "lock")
+        bring_up(url, tmp)
         yield url
         return
     server = request.getfixturevalue("postgres")
     name = f"test_migrated_{uuid.uuid4().hex[:12]}"
     url = server.create_database(name)
     try:
-        migrate(url, tmp / "lock")
+        bring_up(url, tmp)
         yield url
     finally:
         server.drop_database(name)
 
 
+@pytest.fixture(scope="module", params=("sqlite", "postgresql"))
+def migrated_url(request, tmp_path_factory):
+    """A database with every migration applied, for the module's read-only tests."""
+    yield from migrated_database(
+        request, tmp_path_factory, lambda url, tmp: migrate(url, tmp / "lock")
+    )
+
+
+@pytest.fixture(scope="module", params=("sqlite", "postgresql"))
+def schema_url(request, tmp_path_factory):
+    """A database migrated up to SCHEMA_MIGRATION: the schema written out above, exactly.
+
+    Later migrations may alter these tables; what they build is checked against the
+    models (test_models_and_migrations_agree), not against this file.
+    """
+    yield from migrated_database(
+        request, tmp_path_factory, lambda url, tmp: migrate_to(url, SCHEMA_MIGRATION)
+    )
+
+
 # --- The schema migrating up builds ----------------------------------------------------
 
 
-def test_migrating_up_creates_exactly_the_five_tables_and_history(db_url, tmp_path):
-    assert migrate(db_url, tmp_path / "lock") == ["001_initial"]
-    assert tables(db_url) == {*TABLES, HISTORY}
+def test_migrating_up_applies_every_migration_and_creates_exactly_the_models_tables(
+    db_url, tmp_path
+):
+    assert MIGRATIONS[:2] == ["001_initial", "002_login_sessions"]
+    assert migrate(db_url, tmp_path / "lock") == MIGRATIONS
+    assert tables(db_url) == {*ALL_TABLES, HISTORY}
+    assert set(TABLES) <= ALL_TABLES
 
 
 @pytest.mark.parametrize("table", TABLES)
-def test_columns_match_the_phase0_schema(migrated_url, table):
-    assert columns(migrated_url, table) == expected_columns(migrated_url, table)
+def test_columns_match_the_phase0_schema(schema_url, table):
+    assert columns(schema_url, table) == expected_columns(schema_url, table)
 
 
 @pytest.mark.parametrize("table", TABLES)
-def test_every_table_has_a_numbered_integer_primary_key_id(migrated_url, table):
-    assert primary_key(migrated_url, table) == (("id",), True)
+def test_every_table_has_a_numbered_integer_primary_key_id(schema_url, table):
+    assert primary_key(schema_url, table) == (("id",), True)
 
 
 @pytest.mark.parametrize("table", TABLES)
-def test_indexes_match_the_phase0_schema(migrated_url, table):
-    assert sorted(indexes(migrated_url, table).values()) == sorted(INDEXES[table])
+def test_indexes_match_the_phase0_schema(schema_url, table):
+    assert sorted(indexes(schema_url, table).values()) == sorted(INDEXES[table])
 
 
 @pytest.mark.parametrize(("name", "table_and_columns"), NAMED_INDEXES.items())
-def test_composite_indexes_keep_their_names(migrated_url, name, table_and_columns):
+def test_composite_indexes_keep_their_names(schema_url, name, table_and_columns):
     table, composite = table_and_columns
-    assert indexes(migrated_url, table).get(name) == (composite, False)
+    assert indexes(schema_url, table).get(name) == (composite, False)
 
 
-def test_foreign_keys_and_their_on_delete_match_the_phase0_schema(migrated_url):
-    assert foreign_keys(migrated_url) == FOREIGN_KEYS
+def test_foreign_keys_and_their_on_delete_match_the_phase0_schema(schema_url):
+    assert foreign_keys(schema_url) == FOREIGN_KEYS
+
+
+def test_migrating_up_to_002_creates_exactly_the_tables_written_out_here(schema_url):
+    assert tables(schema_url) == {*TABLES, HISTORY}
+    assert [name for _, name, _ in history(schema_url)] == ["001_initial", SCHEMA_MIGRATION]
 
 
 # --- History, re-runs, rollback --------------------------------------------------------
 
 
-def test_history_records_001_initial_exactly_once(db_url, tmp_path):
+def test_history_records_each_migration_exactly_once_in_order(db_url, tmp_path):
     migrate(db_url, tmp_path / "lock")
-    assert [name for _, name, _ in history(db_url)] == ["001_initial"]
+    assert [name for _, name, _ in history(db_url)] == MIGRATIONS
 
 
 def test_second_run_applies_nothing_and_keeps_existing_data(db_url, tmp_path):
-    migrate(db_url, tmp_path / "lock")
-    recorded = history(db_url)
-    stored = insert_sample_rows(db_url)
+    migrate_to(db_url, "001_initial")
+    stored = insert_sample_rows(db_url)  # Phase 0 data: every later migration must keep it
     assert stored == [("kept-user", '["spotify:track:1"]', "shuffle")]
+    assert migrate(db_url, tmp_path / "lock") == MIGRATIONS[1:]
+    recorded = history(db_url)
+    assert sample_rows(db_url) == stored
     assert migrate(db_url, tmp_path / "lock") == []
     assert history(db_url) == recorded
     assert sample_rows(db_url) == stored
-    assert tables(db_url) == {*TABLES, HISTORY}
+    assert tables(db_url) == {*ALL_TABLES, HISTORY}
 
 
-def test_rollback_to_empty_drops_all_five_tables_and_migrating_again_recreates_them(
-    db_url, tmp_path
-):
+def test_rollback_to_empty_drops_every_table_and_migrating_again_recreates_them(db_url, tmp_path):
     migrate(db_url, tmp_path / "lock")
-    rollback(db_url)
+    built = {table: columns(db_url, table) for table in ALL_TABLES}
+    rollback(db_url, count=len(MIGRATIONS))
     assert tables(db_url) == {HISTORY}
     assert history(db_url) == []
-    assert migrate(db_url, tmp_path / "lock") == ["001_initial"]
-    assert tables(db_url) == {*TABLES, HISTORY}
+    assert migrate(db_url, tmp_path / "lock") == MIGRATIONS
+    assert tables(db_url) == {*ALL_TABLES, HISTORY}
+    assert [name for _, name, _ in history(db_url)] == MIGRATIONS
+    assert {table: columns(db_url, table) for table in ALL_TABLES} == built
+
+
+def test_rolling_back_to_001_drops_login_sessions_and_keeps_the_users(db_url, tmp_path):
+    """002_login_sessions (and whatever came after it) rolls back without touching 001's data."""
+    migrate_to(db_url, "001_initial")
+    stored = insert_sample_rows(db_url)
+    assert migrate(db_url, tmp_path / "lock") == MIGRATIONS[1:]
+    built = {table: columns(db_url, table) for table in ALL_TABLES}
+    rollback(db_url, count=len(MIGRATIONS) - 1)
+    assert tables(db_url) == {*PHASE0_TABLES, HISTORY}
     assert [name for _, name, _ in history(db_url)] == ["001_initial"]
-    for table in TABLES:
+    assert sample_rows(db_url) == stored
+    for table in PHASE0_TABLES:
         assert columns(db_url, table) == expected_columns(db_url, table)
+    assert migrate(db_url, tmp_path / "lock") == MIGRATIONS[1:]
+    assert {table: columns(db_url, table) for table in ALL_TABLES} == built
+    assert sample_rows(db_url) == stored
 
 
 # --- Drift: models against migrations --------------------------------------------------
@@ -476,28 +558,31 @@ def pw_migrate(*args: str) -> subprocess.CompletedProcess:
 
 def test_cli_migrate_creates_the_tables(db_url):
     result = pw_migrate("migrate", "--database", db_url, "--directory", "migrations")
-    assert "- [x] 001_initial" in result.stdout
-    assert tables(db_url) == {*TABLES, HISTORY}
-    assert [name for _, name, _ in history(db_url)] == ["001_initial"]
-    assert foreign_keys(db_url) == FOREIGN_KEYS
+    for name in MIGRATIONS:
+        assert f"- [x] {name}" in result.stdout
+    assert tables(db_url) == {*ALL_TABLES, HISTORY}
+    assert [name for _, name, _ in history(db_url)] == MIGRATIONS
+    assert drift(db_url, list(load_models("shuffify.models"))) == ""  # exactly the models
 
 
 def test_cli_accepts_a_postgres_scheme_url(pg_url):
     url = urlsplit(pg_url)._replace(scheme="postgres").geturl()
     assert url.startswith("postgres://")
     pw_migrate("migrate", "--database", url, "--directory", "migrations")
-    assert tables(pg_url) == {*TABLES, HISTORY}
+    assert tables(pg_url) == {*ALL_TABLES, HISTORY}
 
 
-def test_cli_list_names_001_initial_as_done(migrated_url):
+def test_cli_list_names_every_migration_as_done(migrated_url):
     result = pw_migrate("list", "--database", migrated_url, "--directory", "migrations")
-    assert "- [x] 001_initial" in result.stdout
-    assert "Done: 1, Pending: 0" in result.stdout
+    for name in MIGRATIONS:
+        assert f"- [x] {name}" in result.stdout
+    assert f"Done: {len(MIGRATIONS)}, Pending: 0" in result.stdout
 
 
 def test_cli_rollback_drops_the_tables(db_url, tmp_path):
     migrate(db_url, tmp_path / "lock")
-    pw_migrate("rollback", "--count", "1", "--database", db_url, "--directory", "migrations")
+    count = str(len(MIGRATIONS))
+    pw_migrate("rollback", "--count", count, "--database", db_url, "--directory", "migrations")
     assert tables(db_url) == {HISTORY}
     assert history(db_url) == []
 
@@ -519,4 +604,29 @@ def test_cli_create_auto_finds_no_changes_when_models_match(migrated_url, tmp_pa
         "next",
     )
     assert "No changes found" in result.stderr
-    assert sorted(p.name for p in copy.iterdir()) == before == ["001_initial.py"]
+    assert sorted(p.name for p in copy.iterdir()) == before == MIGRATION_FILES
+
+
+# --- 006: unique upstream sources on a database that holds duplicates ----------------------
+
+
+def test_006_keeps_the_oldest_of_duplicate_sources_then_refuses_new_duplicates(db_url, tmp_path):
+    migrate_to(db_url, "005_scheduler")
+    query(
+        db_url,
+        "INSERT INTO users (spotify_id, created_at, updated_at) VALUES ('dup', "
+        "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+    )
+    (user_id,) = query(db_url, "SELECT id FROM users WHERE spotify_id = 'dup'")[0]
+    insert = (
+        "INSERT INTO upstream_sources (user_id, target_playlist_id, source_playlist_id, "
+        f"source_type, created_at) VALUES ({user_id}, 'target', '{{}}', 'own', CURRENT_TIMESTAMP)"
+    )
+    for source in ("a", "a", "b", "a"):
+        query(db_url, insert.format(source))
+    before = query(db_url, "SELECT id, source_playlist_id FROM upstream_sources ORDER BY id")
+    assert migrate(db_url, tmp_path / "lock") == ["006_unique_sources"]
+    after = query(db_url, "SELECT id, source_playlist_id FROM upstream_sources ORDER BY id")
+    assert after == [before[0], before[2]]  # the oldest "a" and the only "b"
+    with pytest.raises((sqlite3.IntegrityError, psycopg2.IntegrityError)):
+        query(db_url, insert.format("a"))
