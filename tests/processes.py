@@ -20,6 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # The variables settings.py reads; a test's process starts from none of them,
 # so the developer's own environment or .env never leaks into a test.
 SETTING_NAMES = tuple(setting.name for setting in settings.SETTINGS)
+# A known SECRET_KEY unless a test passes its own (SECRET_KEY="" for none): a
+# development process without one would create instance/secret_key in the checkout.
+TEST_SECRET_KEY = "process-test-secret-key-0123456789abcdef"
 
 
 def clean_environment(**settings: str) -> dict[str, str]:
@@ -29,13 +32,14 @@ def clean_environment(**settings: str) -> dict[str, str]:
 
 
 class AppProcess:
-    """`python app.py` on a free port, with the given settings."""
+    """`python app.py` on a free port, with the given settings (and TEST_SECRET_KEY)."""
 
     def __init__(
         self, output: Path, cwd: Path = ROOT, command: list[str] | None = None, **settings: str
     ):
         self.port = int(settings.setdefault("PORT", str(free_port())))
         settings.setdefault("HOST", "127.0.0.1")
+        settings.setdefault("SECRET_KEY", TEST_SECRET_KEY)
         self.output = output
         self._file = open(output, "wb")  # noqa: SIM115 -- open for the process lifetime
         self.process = subprocess.Popen(

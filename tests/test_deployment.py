@@ -12,7 +12,9 @@
   then its CMD in that directory: /health turns healthy on PostgreSQL and the
   tables exist.
 - docker-compose.yml (PyYAML): the app reaches the db service without TLS,
-  waits for its pg_isready healthcheck, and has every setting it needs.
+  waits for its pg_isready healthcheck, and has every setting it needs; the
+  sign-in settings pass through from the shell (compose's ${VAR:-default}
+  interpolation, applied here as compose applies it).
 - .env.example: every setting with its default, and DATABASE_URL examples
   (Neon pooled and direct, Railway, local) that resolve.
 
@@ -41,13 +43,14 @@ from pg_cluster import free_port
 from processes import ROOT, AppProcess, clean_environment
 
 import settings
+from shuffify.models import MODELS
 
 DOCKERFILE = (ROOT / "Dockerfile").read_text()
 DOCKERIGNORE = (ROOT / ".dockerignore").read_text()
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 ENV_EXAMPLE = (ROOT / ".env.example").read_text()
 ENV_EXAMPLE_URLS = re.findall(r"^#\s*DATABASE_URL=(\S+)", ENV_EXAMPLE, re.M)
-TABLES = {"users", "workshop_sessions", "upstream_sources", "schedules", "job_executions"}
+TABLES = {model._meta.table_name for model in MODELS}
 RUNTIME_MODULES = ("peewee", "peewee_migrate", "psycopg2", "bottle", "waitress", "filelock")
 DEV_MODULES = ("pytest", "ruff", "yaml")
 DOCKER_UNHEALTHY = 1  # Docker: 0 healthy, 1 unhealthy, 2 reserved
@@ -426,11 +429,30 @@ APP = service_named(lambda service: "build" in service)
 DB = service_named(lambda service: str(service.get("image", "")).startswith("postgres"))
 
 
-def environment(service: str) -> dict[str, str]:
+COMPOSE_VARIABLE = re.compile(r"\$\{(\w+)(?:(:?-)([^}]*))?\}|\$(\w+)")
+
+
+def interpolate(value: str, shell: dict[str, str]) -> str:
+    """compose's ${NAME}, $NAME, ${NAME:-default} (unset or empty) and ${NAME-default} (unset)."""
+
+    def resolve(match: re.Match) -> str:
+        name = match.group(1) or match.group(4)
+        given = shell.get(name)
+        if match.group(2) == ":-" and not given:
+            return match.group(3)
+        if match.group(2) == "-" and given is None:
+            return match.group(3)
+        return given or ""
+
+    return COMPOSE_VARIABLE.sub(resolve, value.replace("$$", "\0")).replace("\0", "$")
+
+
+def environment(service: str, shell: dict[str, str] | None = None) -> dict[str, str]:
+    """The service's environment as the container gets it, the shell (and .env) holding shell."""
     env = COMPOSE["services"][service].get("environment", {})
     if isinstance(env, list):
         env = dict(item.split("=", 1) for item in env)
-    return {name: str(value) for name, value in env.items()}
+    return {name: interpolate(str(value), shell or {}) for name, value in env.items()}
 
 
 def compose_database_url():
@@ -476,6 +498,37 @@ def test_compose_app_environment_with_the_image_env_loads_settings():
     assert loaded.app_env == "production"
     assert urlsplit(loaded.database_url).scheme == "postgresql"
     assert parse_qs(urlsplit(loaded.database_url).query)["sslmode"] == ["disable"]
+
+
+SIGN_IN_SHELL = {
+    "SPOTIFY_CLIENT_ID": "0123456789abcdef0123456789abcdef",
+    "SPOTIFY_CLIENT_SECRET": "fedcba9876543210fedcba9876543210",
+    "SPOTIFY_REDIRECT_URI": "https://shuffify.example.com/callback",
+    "SECRET_KEY": "compose-root-secret-0123456789abcdef0123",
+    "SECRET_KEY_FALLBACKS": "an-earlier-root-secret-0123456789abcdef",
+}
+
+
+def test_compose_app_without_sign_in_settings_starts_with_sign_in_off():
+    loaded = settings.load({**dockerfile_env(), **environment(APP)})
+    assert not loaded.signin_enabled
+    assert loaded.spotify_redirect_uri == "http://127.0.0.1:8000/callback"
+
+
+def test_compose_app_passes_the_sign_in_settings_through_from_the_shell():
+    env = environment(APP, SIGN_IN_SHELL)
+    for name, value in SIGN_IN_SHELL.items():
+        assert env[name] == value
+    loaded = settings.load({**dockerfile_env(), **env})
+    assert loaded.signin_enabled
+    assert loaded.secret_key == SIGN_IN_SHELL["SECRET_KEY"]
+    assert loaded.secret_key_fallbacks == (SIGN_IN_SHELL["SECRET_KEY_FALLBACKS"],)
+
+
+def test_compose_app_with_sign_in_and_no_secret_key_is_refused():
+    shell = {k: v for k, v in SIGN_IN_SHELL.items() if not k.startswith("SECRET_KEY")}
+    with pytest.raises(settings.SettingsError, match="SECRET_KEY"):
+        settings.load({**dockerfile_env(), **environment(APP, shell)})
 
 
 def test_compose_publishes_the_port_the_app_listens_on():

@@ -1,8 +1,9 @@
-"""The five models on real databases (SQLite and PostgreSQL, migrated as production is).
+"""The models on real databases (SQLite and PostgreSQL, migrated as production is).
 
 Covers column defaults, naive-UTC timestamps and updated_at on save, StrEnum and JSON
-columns, to_dict() (never the refresh token), what deleting a user does to their rows,
-the unique spotify_id, and WorkshopSession.track_uris. Every value is checked by reading
+columns, to_dict() (never the refresh token), what deleting a user does to their rows
+(login sessions included), the unique spotify_id and login session id_hash, and
+WorkshopSession.track_uris. Every value is checked by reading
 the row back from the database, never from the object that wrote it.
 """
 
@@ -18,6 +19,7 @@ from shuffify.models import (
     IntervalValue,
     JobExecution,
     JobType,
+    LoginSession,
     Schedule,
     ScheduleType,
     UpstreamSource,
@@ -233,6 +235,8 @@ def test_updated_at_is_refreshed_on_every_save(db, create, only_changed):
 
 # --- to_dict --------------------------------------------------------------------------
 
+# The Phase 0 columns each to_dict() must have; a later migration may add columns, which
+# to_dict() then carries too (every column of the table but the private ones).
 EXPECTED_KEYS = {
     "users": {
         "id",
@@ -337,7 +341,10 @@ def test_to_dict_has_every_column_with_iso_timestamps_and_fk_ids(db, table):
     rows_by_table = one_of_each()
     row = rows_by_table[table]
     data = row.to_dict()
-    assert set(data) == EXPECTED_KEYS[table]
+    assert EXPECTED_KEYS[table] <= set(data)
+    assert set(data) == {f.column_name for f in row._meta.sorted_fields} - {
+        row._meta.fields[name].column_name for name in row.PRIVATE_FIELDS
+    }
     assert data["id"] == row.id
     if table in FOREIGN_KEYS:
         fk, parent = FOREIGN_KEYS[table]
@@ -367,19 +374,43 @@ def count(db: pw.Database, table: str, user_id: int) -> int:
     return n
 
 
+def make_login_session(user: User, id_hash: str | None = None) -> LoginSession:
+    return LoginSession.create(user=user, id_hash=id_hash or uuid.uuid4().hex * 2)
+
+
 def test_deleting_a_user_removes_their_sessions_and_sources(db):
     gone, kept = make_user("gone"), make_user("kept")
     for user in (gone, kept):
         for playlist_id in ("pl-1", "pl-2"):
             make_session(user, playlist_id)
             make_source(user, playlist_id)
+            make_login_session(user)
     with db.atomic():
         gone.delete_instance()
     assert rows(db, "SELECT spotify_id FROM users") == [("kept",)]
-    assert count(db, "workshop_sessions", gone.id) == 0
-    assert count(db, "upstream_sources", gone.id) == 0
-    assert count(db, "workshop_sessions", kept.id) == 2
-    assert count(db, "upstream_sources", kept.id) == 2
+    for table in ("workshop_sessions", "upstream_sources", "login_sessions"):
+        assert count(db, table, gone.id) == 0, table
+        assert count(db, table, kept.id) == 2, table
+
+
+def test_deleting_a_user_with_raw_sql_removes_their_login_sessions(db):
+    """ON DELETE CASCADE is in the schema itself, not only in peewee's delete_instance."""
+    gone, kept = make_user("gone"), make_user("kept")
+    make_login_session(gone)
+    make_login_session(kept)
+    db.execute_sql(f"DELETE FROM users WHERE id = {db.param}", (gone.id,))
+    assert count(db, "login_sessions", gone.id) == 0
+    assert count(db, "login_sessions", kept.id) == 1
+
+
+def test_login_session_timestamps_default_to_now_and_the_token_may_be_empty(db):
+    before = now()
+    session = fresh(make_login_session(make_user()))
+    after = now()
+    assert before <= session.created_at <= after
+    assert before <= session.last_seen_at <= after
+    assert session.encrypted_access_token is None
+    assert session.access_token_expires_at is None
 
 
 def test_deleting_a_user_with_schedules_fails_and_keeps_everything(db):
@@ -411,6 +442,13 @@ def test_second_user_with_the_same_spotify_id_is_refused(db):
     assert rows(db, "SELECT id, display_name FROM users WHERE spotify_id = %s", "dup-id") == [
         (first.id, "first")
     ]
+
+
+def test_second_login_session_with_the_same_id_hash_is_refused(db):
+    first = make_login_session(make_user("first"), "a" * 64)
+    with pytest.raises(pw.IntegrityError), db.atomic():
+        make_login_session(make_user("second"), "a" * 64)
+    assert rows(db, "SELECT id FROM login_sessions") == [(first.id,)]
 
 
 @pytest.mark.parametrize(

@@ -3,12 +3,14 @@
 Covers APP_ENV, DATABASE_URL resolution (SQLite defaults, both PostgreSQL
 schemes, sslmode in production, query parameters, refused URLs that must not
 echo the password), mask_password, the numeric and enumerated settings, the
-migration lock file and folder defaults, the Settings properties, that every
-setting is documented, and that `python app.py` refuses a bad setting with one
-line that names it.
+migration lock file and folder defaults, the Settings properties, the sign-in
+settings (SPOTIFY_*, SECRET_KEY and its fallbacks, the development key kept in
+instance/), the scheduler's settings, that every setting is documented, and
+that `python app.py` refuses a bad setting with one line that names it.
 """
 
 import re
+import stat
 import tempfile
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
@@ -21,6 +23,19 @@ import settings
 PASSWORD = "S3cretPw!"
 ROOT = Path(settings.__file__).resolve().parent
 PG_URL = f"postgresql://shuffify:{PASSWORD}@db.example.com:5432/shuffify"
+INSTANCE_DIR = ROOT / "instance"  # the real one; tests run with settings.INSTANCE_DIR elsewhere
+CLIENT_ID = "0123456789abcdef0123456789abcdef"
+CLIENT_SECRET = "fedcba9876543210fedcba9876543210"
+SECRET_KEY = "k" * 20 + "-root-secret-0123456789"
+SIGN_IN = {"SPOTIFY_CLIENT_ID": CLIENT_ID, "SPOTIFY_CLIENT_SECRET": CLIENT_SECRET}
+
+
+@pytest.fixture(autouse=True)
+def own_instance_dir(tmp_path, monkeypatch):
+    """Development without SECRET_KEY keeps a key in INSTANCE_DIR: here, never the checkout's."""
+    folder = tmp_path / "instance"
+    monkeypatch.setattr(settings, "INSTANCE_DIR", folder)
+    return folder
 
 
 def load(**values: str) -> settings.Settings:
@@ -79,7 +94,19 @@ def test_defaults_when_nothing_is_set():
     assert loaded.port == 8000
     assert loaded.threads == 4
     assert loaded.log_level == "INFO"
-    assert loaded.api_token == ""
+    assert loaded.spotify_client_id == ""
+    assert loaded.spotify_client_secret == ""
+    assert not loaded.signin_enabled
+    assert loaded.spotify_redirect_uri == "http://127.0.0.1:8000/callback"
+    assert loaded.spotify_accounts_url == "https://accounts.spotify.com"
+    assert loaded.spotify_api_url == "https://api.spotify.com/v1"
+    # development without SECRET_KEY: a key kept in instance/secret_key
+    assert len(loaded.secret_key) >= settings.MIN_SECRET_KEY_LENGTH
+    assert loaded.secret_key_fallbacks == ()
+    assert loaded.scheduler_enabled is True
+    assert loaded.scheduler_poll_s == 30
+    assert loaded.scheduler_lease_s == 300
+    assert not hasattr(loaded, "api_token")
 
 
 # --- APP_ENV ---------------------------------------------------------------------------
@@ -104,8 +131,8 @@ def test_app_env_refuses_anything_else_in_one_line_listing_the_choices(app_env):
 @pytest.mark.parametrize(
     ("app_env", "expected"),
     [
-        ("development", f"sqlite:///{settings.INSTANCE_DIR / 'shuffify_dev.db'}"),
-        ("production", f"sqlite:///{settings.INSTANCE_DIR / 'shuffify.db'}"),
+        ("development", f"sqlite:///{INSTANCE_DIR / 'shuffify_dev.db'}"),
+        ("production", f"sqlite:///{INSTANCE_DIR / 'shuffify.db'}"),
         ("testing", "sqlite:///:memory:"),
     ],
 )
@@ -116,11 +143,10 @@ def test_empty_database_url_means_the_environments_sqlite_default(app_env, expec
 
 
 def test_sqlite_default_files_are_absolute_paths_in_the_instance_folder():
-    assert settings.INSTANCE_DIR == ROOT / "instance"
     for app_env in ("development", "production"):
         path = Path(load(APP_ENV=app_env).database_url.removeprefix("sqlite:///"))
         assert path.is_absolute()
-        assert path.parent == settings.INSTANCE_DIR
+        assert path.parent == INSTANCE_DIR
 
 
 # --- DATABASE_URL: PostgreSQL ---------------------------------------------------------
@@ -383,6 +409,262 @@ def test_database_display_masks_the_password():
     )
 
 
+# --- Sign in with Spotify: client id and secret, redirect URI, Spotify's URLs -------------
+
+
+@pytest.mark.parametrize(
+    "values",
+    [{}, {"SPOTIFY_CLIENT_ID": CLIENT_ID}, {"SPOTIFY_CLIENT_SECRET": CLIENT_SECRET}],
+    ids=["neither", "id-only", "secret-only"],
+)
+def test_sign_in_is_off_without_both_client_id_and_secret(values):
+    assert not load(**values).signin_enabled
+
+
+def test_sign_in_is_on_with_client_id_and_secret_stripped():
+    loaded = load(SPOTIFY_CLIENT_ID=f" {CLIENT_ID} ", SPOTIFY_CLIENT_SECRET=f"{CLIENT_SECRET}\n")
+    assert loaded.signin_enabled
+    assert (loaded.spotify_client_id, loaded.spotify_client_secret) == (CLIENT_ID, CLIENT_SECRET)
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "http://127.0.0.1:8000/callback",
+        "http://127.0.0.1/callback",
+        "http://[::1]:8000/callback",
+        "https://shuffify.example.com/callback",
+        "https://shuffify.example.com:8443/callback",
+    ],
+)
+def test_redirect_uri_accepts_https_and_http_on_loopback_ip_literals(uri):
+    assert load(SPOTIFY_REDIRECT_URI=uri).spotify_redirect_uri == uri
+
+
+@pytest.mark.parametrize(
+    ("uri", "why"),
+    [
+        ("http://localhost:8000/callback", "localhost"),
+        ("https://localhost/callback", "localhost"),
+        ("http://LOCALHOST:8000/callback", "localhost"),
+        ("http://shuffify.example.com/callback", "https"),
+        ("http://192.168.1.20:8000/callback", "https"),
+        ("http://0.0.0.0:8000/callback", "https"),
+        ("https://shuffify.example.com/", "/callback"),
+        ("https://shuffify.example.com/auth/callback", "/callback"),
+        ("https://shuffify.example.com/callback?next=/", "/callback"),
+        ("https://shuffify.example.com/callback#x", "/callback"),
+        ("not a url", "http(s) URL"),
+        ("127.0.0.1:8000/callback", "http(s) URL"),
+        ("ftp://127.0.0.1/callback", "http(s) URL"),
+        ("https:///callback", "http(s) URL"),
+    ],
+)
+def test_redirect_uri_refusals_are_one_line_naming_it_and_saying_why(uri, why):
+    message = refusal(SPOTIFY_REDIRECT_URI=uri)
+    assert_one_line_naming(message, "SPOTIFY_REDIRECT_URI")
+    assert why in message
+
+
+def test_localhost_refusal_suggests_the_loopback_address_instead():
+    message = refusal(SPOTIFY_REDIRECT_URI="http://localhost:8123/callback")
+    assert "November 2025" in message
+    assert "http://127.0.0.1:8123/callback" in message
+
+
+@pytest.mark.parametrize(
+    ("name", "attribute", "raw", "value"),
+    [
+        (
+            "SPOTIFY_ACCOUNTS_URL",
+            "spotify_accounts_url",
+            "http://127.0.0.1:9",
+            "http://127.0.0.1:9",
+        ),
+        (
+            "SPOTIFY_ACCOUNTS_URL",
+            "spotify_accounts_url",
+            "http://127.0.0.1:9/",
+            "http://127.0.0.1:9",
+        ),
+        ("SPOTIFY_API_URL", "spotify_api_url", "http://127.0.0.1:9/v1", "http://127.0.0.1:9/v1"),
+        ("SPOTIFY_API_URL", "spotify_api_url", " https://api.test/v1/ ", "https://api.test/v1"),
+    ],
+)
+def test_spotify_urls_are_kept_without_a_trailing_slash(name, attribute, raw, value):
+    assert getattr(load(**{name: raw}), attribute) == value
+
+
+@pytest.mark.parametrize("name", ["SPOTIFY_ACCOUNTS_URL", "SPOTIFY_API_URL"])
+@pytest.mark.parametrize("raw", ["accounts.spotify.com", "ftp://example.com", "http://"])
+def test_spotify_urls_must_be_http_urls(name, raw):
+    assert_one_line_naming(refusal(**{name: raw}), name)
+
+
+# --- SECRET_KEY and SECRET_KEY_FALLBACKS --------------------------------------------------
+
+
+@pytest.mark.parametrize("app_env", settings.ENVIRONMENTS)
+def test_secret_key_is_kept_when_long_enough(app_env):
+    loaded = load(APP_ENV=app_env, SECRET_KEY=f"  {SECRET_KEY} ", **SIGN_IN)
+    assert loaded.secret_key == SECRET_KEY
+
+
+@pytest.mark.parametrize("app_env", settings.ENVIRONMENTS)
+@pytest.mark.parametrize("length", [1, 16, settings.MIN_SECRET_KEY_LENGTH - 1])
+def test_secret_key_shorter_than_32_characters_is_refused(app_env, length):
+    short = "s" * length
+    message = refusal(APP_ENV=app_env, SECRET_KEY=short)
+    assert_one_line_naming(message, "SECRET_KEY")
+    assert str(settings.MIN_SECRET_KEY_LENGTH) in message
+    if length > 1:
+        assert short not in message  # the length is named, never the key
+
+
+def test_production_with_sign_in_and_no_secret_key_is_refused_in_one_line():
+    message = refusal(APP_ENV="production", **SIGN_IN)
+    assert_one_line_naming(message, "SECRET_KEY")
+    assert "production" in message
+    assert CLIENT_SECRET not in message
+
+
+def test_production_without_sign_in_needs_no_secret_key(own_instance_dir):
+    first, second = load(APP_ENV="production"), load(APP_ENV="production")
+    assert not first.signin_enabled
+    assert len(first.secret_key) >= settings.MIN_SECRET_KEY_LENGTH
+    assert first.secret_key != second.secret_key  # this process only: nothing stored
+    assert not own_instance_dir.exists()
+
+
+def test_testing_without_secret_key_makes_one_for_the_process_and_stores_nothing(
+    own_instance_dir,
+):
+    loaded = load(APP_ENV="testing", **SIGN_IN)
+    assert len(loaded.secret_key) >= settings.MIN_SECRET_KEY_LENGTH
+    assert not own_instance_dir.exists()
+
+
+def test_development_without_secret_key_creates_a_private_key_file_once_and_reuses_it(
+    own_instance_dir,
+):
+    first = load(**SIGN_IN)
+    key_file = own_instance_dir / "secret_key"
+    assert key_file.is_file()
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert key_file.read_text().strip() == first.secret_key
+    assert len(first.secret_key) >= settings.MIN_SECRET_KEY_LENGTH
+    assert load(**SIGN_IN).secret_key == first.secret_key  # the next start reads it back
+    assert load().secret_key == first.secret_key  # with sign-in off as well
+    assert [path.name for path in own_instance_dir.iterdir()] == ["secret_key"]
+
+
+def test_development_key_file_is_read_from_instance_dir_at_load_time(own_instance_dir):
+    own_instance_dir.mkdir()
+    (own_instance_dir / "secret_key").write_text(SECRET_KEY + "\n")
+    assert load().secret_key == SECRET_KEY
+
+
+def test_a_secret_key_that_is_set_leaves_the_instance_dir_alone(own_instance_dir):
+    assert load(SECRET_KEY=SECRET_KEY).secret_key == SECRET_KEY
+    assert not own_instance_dir.exists()
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("", ()),
+        (" , ", ()),
+        ("old-key-one", ("old-key-one",)),
+        ("old-key-one,old-key-two", ("old-key-one", "old-key-two")),
+        (" old-key-one , ,old-key-two, ", ("old-key-one", "old-key-two")),
+    ],
+)
+def test_secret_key_fallbacks_are_split_on_commas(raw, expected):
+    assert load(SECRET_KEY=SECRET_KEY, SECRET_KEY_FALLBACKS=raw).secret_key_fallbacks == expected
+
+
+def test_repr_of_settings_shows_no_secret():
+    fallback = "f" * 40
+    loaded = load(
+        DATABASE_URL=PG_URL, SECRET_KEY=SECRET_KEY, SECRET_KEY_FALLBACKS=fallback, **SIGN_IN
+    )
+    shown = repr(loaded)
+    assert CLIENT_ID in shown  # not a secret: it is in every authorize URL
+    for secret in (CLIENT_SECRET, SECRET_KEY, fallback):
+        assert secret not in shown
+        assert secret not in str(loaded)
+
+
+# --- DEMO ---------------------------------------------------------------------------------
+
+
+def test_demo_is_off_unless_set_to_true():
+    assert load().demo is False
+    assert load(DEMO="true").demo is True
+    assert load(DEMO="false").demo is False
+
+
+def test_demo_refuses_anything_but_true_or_false_in_one_line():
+    assert_one_line_naming(refusal(DEMO="maybe"), "DEMO")
+
+
+# --- SCHEDULER_* ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("true", True),
+        ("TRUE", True),
+        (" yes ", True),
+        ("1", True),
+        ("false", False),
+        ("False", False),
+        ("no", False),
+        ("0", False),
+    ],
+)
+def test_scheduler_enabled_accepts_true_and_false_words(raw, value):
+    assert load(SCHEDULER_ENABLED=raw).scheduler_enabled is value
+
+
+@pytest.mark.parametrize("raw", ["on", "off", "2", "enabled", "y", "nope"])
+def test_scheduler_enabled_refuses_anything_else_in_one_line(raw):
+    assert_one_line_naming(refusal(SCHEDULER_ENABLED=raw), "SCHEDULER_ENABLED")
+
+
+@pytest.mark.parametrize(
+    ("name", "attribute", "raw", "value"),
+    [
+        ("SCHEDULER_POLL_S", "scheduler_poll_s", "1", 1),
+        ("SCHEDULER_POLL_S", "scheduler_poll_s", " 60 ", 60),
+        ("SCHEDULER_POLL_S", "scheduler_poll_s", "3600", 3600),
+        ("SCHEDULER_LEASE_S", "scheduler_lease_s", "10", 10),
+        ("SCHEDULER_LEASE_S", "scheduler_lease_s", "900", 900),
+        ("SCHEDULER_LEASE_S", "scheduler_lease_s", "86400", 86400),
+    ],
+)
+def test_scheduler_intervals_accept_whole_seconds_in_range(name, attribute, raw, value):
+    assert getattr(load(**{name: raw}), attribute) == value
+
+
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [
+        ("SCHEDULER_POLL_S", "0"),
+        ("SCHEDULER_POLL_S", "3601"),
+        ("SCHEDULER_POLL_S", "1.5"),
+        ("SCHEDULER_POLL_S", "-5"),
+        ("SCHEDULER_POLL_S", "30s"),
+        ("SCHEDULER_LEASE_S", "9"),
+        ("SCHEDULER_LEASE_S", "86401"),
+        ("SCHEDULER_LEASE_S", "five"),
+    ],
+)
+def test_scheduler_intervals_refuse_other_values_in_one_line(name, raw):
+    assert_one_line_naming(refusal(**{name: raw}), name)
+
+
 # --- Documentation ----------------------------------------------------------------------
 
 
@@ -402,6 +684,13 @@ BAD_SETTINGS = {
     "PORT": ("PORT", {"PORT": "70000"}),
     "APP_ENV": ("APP_ENV", {"APP_ENV": "staging"}),
     "WAITRESS_THREADS": ("WAITRESS_THREADS", {"WAITRESS_THREADS": "0"}),
+    "SPOTIFY_REDIRECT_URI": (
+        "SPOTIFY_REDIRECT_URI",
+        {"SPOTIFY_REDIRECT_URI": "http://localhost:8000/callback", **SIGN_IN},
+    ),
+    "SECRET_KEY missing": ("SECRET_KEY", {"APP_ENV": "production", "SECRET_KEY": "", **SIGN_IN}),
+    "SECRET_KEY short": ("SECRET_KEY", {"SECRET_KEY": "too-short", **SIGN_IN}),
+    "SCHEDULER_POLL_S": ("SCHEDULER_POLL_S", {"SCHEDULER_POLL_S": "0"}),
 }
 
 
@@ -415,5 +704,5 @@ def test_app_refuses_a_bad_setting_with_one_line_naming_it(case, tmp_path):
     assert code != 0
     assert len(lines) == 1, output
     assert name in lines[0]
-    for secret in (PASSWORD, "S3cret/Pw!", "Pw!"):
+    for secret in (PASSWORD, "S3cret/Pw!", "Pw!", CLIENT_SECRET, "too-short"):
         assert secret not in output

@@ -2,7 +2,8 @@
 
 - It logs exactly one line naming the database, with any password masked.
 - Processes started at once on one database, sharing MIGRATION_LOCK_FILE,
-  all serve and apply 001_initial exactly once (SQLite file and PostgreSQL).
+  all serve and apply every migration in migrations/ exactly once (SQLite
+  file and PostgreSQL).
 - APP_ENV=testing without DATABASE_URL serves from memory and writes no file.
 - A missing migrations folder is a warning: the tables come from the models.
 - An unreachable database at startup leaves it serving /health as degraded,
@@ -21,8 +22,13 @@ from pg_cluster import free_port
 from processes import ROOT
 
 import settings
+from shuffify.models import MODELS
+from shuffify.schema import MIGRATION_FILE
 
-TABLES = {"users", "workshop_sessions", "upstream_sources", "schedules", "job_executions"}
+TABLES = {model._meta.table_name for model in MODELS}
+MIGRATIONS = sorted(
+    path.stem for path in (ROOT / "migrations").iterdir() if MIGRATION_FILE.match(path.name)
+)
 PASSWORD = "S3cretPw"
 CONCURRENT = 4
 START_TIMEOUT_S = 60
@@ -69,6 +75,7 @@ def test_sqlite_start_is_healthy_and_names_the_database_once(tmp_path, apps):
     assert len(named) == 1, app.text()
     assert f"database: sqlite:///{path} (APP_ENV=development)" in named[0]
     assert tables(f"sqlite:///{path}") >= TABLES
+    assert len(lines_naming(app.text(), "sign-in is off")) == 1  # said once, not per request
 
 
 def test_postgresql_start_is_healthy_and_names_the_database_once_password_masked(
@@ -83,7 +90,7 @@ def test_postgresql_start_is_healthy_and_names_the_database_once_password_masked
     assert len(named) == 1, output
     assert f"postgresql://{role}:***@" in named[0]
     assert PASSWORD not in output
-    assert query(url, "SELECT name FROM migratehistory") == [("001_initial",)]
+    assert query(url, "SELECT name FROM migratehistory ORDER BY id") == [(m,) for m in MIGRATIONS]
     assert query(url, "SELECT tableowner FROM pg_tables WHERE tablename = 'users'") == [(role,)]
 
 
@@ -99,9 +106,12 @@ def test_processes_started_at_once_share_one_lock_and_migrate_exactly_once(db_ur
     for app in started:
         app.wait_for_health("healthy", timeout=START_TIMEOUT_S)
     assert [app.process.poll() for app in started] == [None] * CONCURRENT
-    assert query(db_url, "SELECT name FROM migratehistory") == [("001_initial",)]
+    assert query(db_url, "SELECT name FROM migratehistory ORDER BY id") == [
+        (name,) for name in MIGRATIONS
+    ]
     assert tables(db_url) >= TABLES
-    appliers = [app for app in started if "applied migrations: 001_initial" in app.text()]
+    applied = f"applied migrations: {', '.join(MIGRATIONS)}"
+    appliers = [app for app in started if applied in app.text()]
     assert len(appliers) == 1
 
 

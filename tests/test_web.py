@@ -8,10 +8,16 @@
 - /health: runs a real query on every call, so it turns degraded on the very
   next call after the server stops and healthy again once it is back, on the
   same app object; an app built while nothing listens starts degraded.
+- Security headers: every response, errors included, carries the
+  Content-Security-Policy, nosniff and Referrer-Policy; HSTS only in production.
+- Request bodies: one too large for Bottle to keep in memory is spooled to a
+  temporary file, which is closed when the request ends.
 """
 
+import io
 import time
 import uuid
+import wsgiref.util
 from urllib.parse import urlsplit
 
 import bottle
@@ -116,6 +122,87 @@ def test_route_that_raises_answers_json_500_without_exception_text(routes):
 def test_abort_in_a_route_answers_json_with_its_message(routes):
     error = assert_json_error(routes.get(NOT_FOUND_AFTER_QUERY), 404)
     assert error["message"] == "no such thing"
+
+
+# --- Security headers on every response ----------------------------------------------------
+
+ANSWERS = {
+    "health": ("GET", "/health", 200),
+    "unknown-route": ("GET", "/no/such/page", 404),
+    "wrong-method": ("POST", "/health", 405),
+    "query-then-raise": ("GET", RAISES_AFTER_QUERY, 500),
+    "query-then-404": ("GET", NOT_FOUND_AFTER_QUERY, 404),
+    "sign-in-off": ("GET", "/login", 503),
+    "not-signed-in": ("GET", "/api/me", 401),
+    "write-not-signed-in": ("DELETE", "/api/me", 401),
+    "logout-not-signed-in": ("POST", "/logout", 303),
+}
+
+
+def assert_security_headers(headers: dict, production: bool) -> None:
+    policy = headers["Content-Security-Policy"]
+    directives = {part.split()[0]: part.split()[1:] for part in policy.split("; ")}
+    assert directives["default-src"] == ["'self'"]
+    assert directives["frame-ancestors"] == ["'none'"]
+    assert "https://i.scdn.co" in directives["img-src"]  # Spotify's cover art
+    assert "'self'" in directives["img-src"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] in (
+        "same-origin",
+        "strict-origin-when-cross-origin",
+        "no-referrer",
+    )
+    if production:
+        assert headers["Strict-Transport-Security"].startswith("max-age=")
+        assert int(headers["Strict-Transport-Security"].split(";")[0].split("=")[1]) >= 15552000
+    else:
+        assert "Strict-Transport-Security" not in headers
+
+
+@pytest.mark.parametrize("answer", ANSWERS)
+def test_every_response_carries_the_security_headers(routes, answer):
+    method, path, status = ANSWERS[answer]
+    response = routes.request(method, path)
+    assert response.status == status, response.raw
+    assert_security_headers(response.headers, production=False)
+
+
+@pytest.mark.parametrize("answer", ANSWERS)
+def test_production_responses_add_hsts(sqlite_url, make_settings, answer):
+    application = create_app(make_settings(APP_ENV="production", DATABASE_URL=sqlite_url))
+    application.get(RAISES_AFTER_QUERY, callback=boom)
+    application.get(NOT_FOUND_AFTER_QUERY, callback=query_then_404)
+    try:
+        method, path, status = ANSWERS[answer]
+        response = Client(application).request(method, path)
+    finally:
+        database.close_database(database.db.obj)
+    assert response.status == status, response.raw
+    assert_security_headers(response.headers, production=True)
+
+
+# --- Request bodies -------------------------------------------------------------------------
+
+
+def test_a_body_spooled_to_a_temporary_file_is_closed_when_the_request_ends(app):
+    """Left open, each large body holds a file descriptor until the garbage collector runs."""
+    app.put("/spooled", callback=lambda: {"length": len(bottle.request.body.read())})
+    body = b"x" * (bottle.BaseRequest.MEMFILE_MAX + 1)
+    environ = {
+        "REQUEST_METHOD": "PUT",
+        "PATH_INFO": "/spooled",
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": io.BytesIO(body),
+    }
+    wsgiref.util.setup_testing_defaults(environ)
+    answer = b"".join(app(environ, lambda status, headers, exc_info=None: None))
+    spooled = environ["bottle.request.body"]
+    try:
+        assert answer == b'{"length": %d}' % len(body)
+        assert not isinstance(spooled, io.BytesIO)  # Bottle did spool it to a file
+        assert spooled.closed, "the request body's temporary file is still open"
+    finally:
+        spooled.close()
 
 
 # --- One connection per request, always returned -------------------------------------------
