@@ -77,14 +77,6 @@ def _trim(history: PlaylistHistory) -> None:
     ).execute()
 
 
-def current_step(history: PlaylistHistory | None) -> PlaylistStep | None:
-    if history is None:
-        return None
-    return PlaylistStep.get_or_none(
-        (PlaylistStep.history == history) & (PlaylistStep.seq == history.current_seq)
-    )
-
-
 def neighbour(history: PlaylistHistory | None, direction: int) -> PlaylistStep | None:
     """The step before (-1) or after (+1) the current one, if any."""
     if history is None:

@@ -164,19 +164,17 @@ def step(spotify: Spotify, user: User, playlist_id: str, direction: int) -> dict
     if neighbour is None:
         raise Conflict(f"nothing to {'undo' if direction < 0 else 'redo'}")
     live = load_editable(spotify, user, playlist_id)
-    ours = history.current_step(record)
-    target, kept = restored_order(neighbour.track_uris, live.uris, ours and ours.track_uris)
+    target, kept = restored_order(neighbour.track_uris, live.uris)
     history.move_to(record, neighbour, target)
     snapshot_id = _write(spotify, user, record, live, target)
     return answer(target != live.uris, target, record, snapshot_id, kept=kept)
 
 
-def restored_order(step_uris: list, live: list, ours: list | None = None) -> tuple[list, list]:
-    """The step's order (without what cannot be added back), then the tracks to keep.
+def restored_order(step_uris: list, live: list) -> tuple[list, list]:
+    """The step's order (without what cannot be added back), then the tracks kept.
 
-    Kept are the live tracks that `ours` (the order our last change wrote)
-    does not explain: added on Spotify since. Without `ours`, everything live
-    that the step lacks is kept.
+    Restoring never removes a track: whatever is live but not in the step
+    (added on Spotify, or by the change being undone) is kept at the end.
     """
     restorable = Counter({u: n for u, n in Counter(step_uris).items() if addable(u)})
     restorable.update({u: n for u, n in Counter(live).items() if not addable(u)})
@@ -185,8 +183,7 @@ def restored_order(step_uris: list, live: list, ours: list | None = None) -> tup
         if restorable[uri] > 0:
             restorable[uri] -= 1
             target.append(uri)
-    not_restored = Counter(live) - Counter(target)
-    surplus = not_restored if ours is None else not_restored & (Counter(live) - Counter(ours))
+    surplus = Counter(live) - Counter(target)
     kept = []
     for uri in live:
         if surplus[uri] > 0:
