@@ -122,3 +122,30 @@ def write_transaction(database: pw.Database = db):
     else:
         with database.atomic():
             yield
+
+
+def release_idle_connection(database: pw.Database = db) -> None:
+    """Give this thread's connection back to the pool, unless a transaction holds it.
+
+    Called before every call to Spotify: a request waits there hundreds of
+    milliseconds, and holding a pooled connection meanwhile starved the pool
+    (5 connections) as soon as more threads than that were waiting, /health
+    included. The next query takes a connection again.
+    """
+    if database.is_closed() or database.in_transaction() or database._state.ctx:
+        return  # a transaction needs it, or a connection_context() owns it
+    database.close()
+
+
+@contextmanager
+def released_after(database: pw.Database = db):
+    """Use connections as needed (released around Spotify calls), and none afterwards.
+
+    For background threads; unlike peewee's connection_context(), it lets
+    release_idle_connection() give the connection back in between.
+    """
+    try:
+        yield
+    finally:
+        if not database.is_closed():
+            database.close()

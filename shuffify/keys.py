@@ -10,16 +10,16 @@ Tokens are encrypted with Fernet (AES-128-CBC + HMAC-SHA256, from the
 `cryptography` package). Rotating SECRET_KEY: the old key goes into
 SECRET_KEY_FALLBACKS; whatever was encrypted under it still decrypts, and
 reads tell the caller to re-encrypt it under the current key.
+
+`cryptography` is imported, and the keys derived, on first use rather than at
+startup: its import is a fifth of the app's start.
 """
 
 import base64
 import hashlib
 import hmac
 import secrets
-
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from functools import cached_property
 
 TOKEN_PURPOSE = b"shuffify token encryption v1"
 LOGIN_FLOW_PURPOSE = b"shuffify login flow v1"
@@ -32,6 +32,9 @@ class Undecryptable(Exception):
 
 def derive_key(secret_key: str, purpose: bytes) -> bytes:
     """32 bytes for one purpose, from the root secret."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose)
     return hkdf.derive(secret_key.encode())
 
@@ -44,7 +47,9 @@ class Cipher:
         self._fallbacks = [self._fernet(key, purpose) for key in fallbacks]
 
     @staticmethod
-    def _fernet(secret_key: str, purpose: bytes) -> Fernet:
+    def _fernet(secret_key: str, purpose: bytes):
+        from cryptography.fernet import Fernet
+
         return Fernet(base64.urlsafe_b64encode(derive_key(secret_key, purpose)))
 
     def encrypt(self, plaintext: str) -> str:
@@ -52,6 +57,8 @@ class Cipher:
 
     def decrypt(self, ciphertext: str, max_age_s: int | None = None) -> tuple[str, bool]:
         """The plaintext, and whether it was under a fallback key (re-encrypt it)."""
+        from cryptography.fernet import InvalidToken
+
         for fernet, stale in ((self._current, False), *((f, True) for f in self._fallbacks)):
             try:
                 return fernet.decrypt(ciphertext.encode(), ttl=max_age_s).decode(), stale
@@ -61,12 +68,23 @@ class Cipher:
 
 
 class Keys:
-    """Every key the app uses, derived once at startup."""
+    """Every key the app uses, each derived once, when first needed."""
 
     def __init__(self, secret_key: str, fallbacks: tuple[str, ...] = ()):
-        self.tokens = Cipher(secret_key, fallbacks, TOKEN_PURPOSE)
-        self.login_flow = Cipher(secret_key, (), LOGIN_FLOW_PURPOSE)
-        self._csrf_key = derive_key(secret_key, CSRF_PURPOSE)
+        self._secret_key = secret_key
+        self._fallbacks = fallbacks
+
+    @cached_property
+    def tokens(self) -> Cipher:
+        return Cipher(self._secret_key, self._fallbacks, TOKEN_PURPOSE)
+
+    @cached_property
+    def login_flow(self) -> Cipher:
+        return Cipher(self._secret_key, (), LOGIN_FLOW_PURPOSE)
+
+    @cached_property
+    def _csrf_key(self) -> bytes:
+        return derive_key(self._secret_key, CSRF_PURPOSE)
 
     def csrf_token(self, session_id: str) -> str:
         """The CSRF token of a login session: derived, so nothing more is stored."""

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 import peewee as pw
 
 from shuffify import jobs
-from shuffify.database import is_sqlite, write_transaction
+from shuffify.database import is_sqlite, released_after, write_transaction
 from shuffify.errors import Refused
 from shuffify.health import first_line
 from shuffify.models import JobExecution, Schedule
@@ -81,7 +81,7 @@ class Runner:
     def _loop(self) -> None:
         while not self._stopping.is_set():
             try:
-                with self.database.connection_context():
+                with released_after(self.database):
                     self.run_pending()
             except (pw.PeeweeException, OSError) as error:
                 log.warning("runner: database unavailable: %s", first_line(error))

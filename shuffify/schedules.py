@@ -13,8 +13,6 @@ process was up coalesce into one.
 
 from datetime import datetime, timedelta
 
-from croniter import croniter
-
 from shuffify.checks import whole_number
 from shuffify.database import write_transaction
 from shuffify.errors import Conflict, NotFound, Refused
@@ -61,12 +59,19 @@ def next_run(
 ) -> datetime:
     """The first run time after now; for an interval, in phase with `due`."""
     if schedule_type == ScheduleType.CRON:
-        return croniter(value, now).get_next(datetime)
+        return _croniter()(value, now).get_next(datetime)
     interval = INTERVALS[IntervalValue(value)]
     if due is None:
         return now + interval
     missed = max(0, (now - due) // interval + 1)
     return due + missed * interval
+
+
+def _croniter():
+    """croniter, imported when a cron expression is first met (not at startup)."""
+    from croniter import croniter
+
+    return croniter
 
 
 def as_dict(schedule: Schedule) -> dict:
@@ -182,7 +187,7 @@ def _schedule_value(schedule_type: str, value: object) -> str:
     text = value.strip() if isinstance(value, str) else ""
     if schedule_type == ScheduleType.INTERVAL:
         return _choice(text, "schedule_value", [v.value for v in IntervalValue])
-    if len(text.split()) != 5 or not croniter.is_valid(text):
+    if len(text.split()) != 5 or not _croniter().is_valid(text):
         raise Refused(
             "schedule_value must be a 5-field cron expression (minute hour day month weekday), "
             f"got {text[:100]!r}"

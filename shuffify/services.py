@@ -6,6 +6,7 @@ from datetime import datetime
 
 from settings import Settings
 from shuffify import shuffling
+from shuffify.database import release_idle_connection
 from shuffify.keys import Keys
 from shuffify.models import User, utcnow
 from shuffify.spotify import Sender, Spotify
@@ -42,6 +43,7 @@ class Services:
             BackgroundTokens(self.tokens, user.id),
             max_wait_s=BACKGROUND_MAX_WAIT_S,
             cache=self.items_cache.for_user(user.id),
+            before_wait=release_idle_connection,
         )
 
 

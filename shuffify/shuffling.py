@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from shuffify import history, shuffle
+from shuffify.database import released_after
 from shuffify.errors import Busy, Conflict, Forbidden, Refused
 from shuffify.models import User
 from shuffify.playlist_writes import WriteIncomplete, live_uris, unwritable_reason, write_order
@@ -203,7 +204,7 @@ def retry_in_background(spotify: Spotify, user: User, playlist_id: str, database
         for delay in RETRY_DELAYS_S:
             threading.Event().wait(delay)
             try:
-                with database.connection_context():
+                with released_after(database):
                     settle(spotify, user, playlist_id)
                 return
             except Exception as error:  # the database may be away too: try again later

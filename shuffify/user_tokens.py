@@ -32,6 +32,7 @@ class TokenStore:
         self.keys = keys
         self.oauth = oauth
         self.clock = clock
+        self.background_tokens: dict[int, Tokens] = {}  # user id -> tokens, this process only
 
     def store_refresh_token(self, user: User, refresh_token: str) -> None:
         user.encrypted_refresh_token = self.keys.tokens.encrypt(refresh_token)
@@ -94,23 +95,27 @@ class SessionTokens:
 
 
 class BackgroundTokens:
-    """The TokenSource of a background run: the access token is kept in memory."""
+    """The TokenSource of background work: access tokens kept in this process's memory.
+
+    One map per process (on the TokenStore), so the runs of one user share an
+    access token until it nears expiry instead of refreshing at every run.
+    """
 
     def __init__(self, store: TokenStore, user_id: int):
         self.store = store
         self.user_id = user_id
-        self._tokens: Tokens | None = None
 
     def access_token(self) -> str:
-        tokens = self._tokens
+        tokens = self.store.background_tokens.get(self.user_id)
         if tokens and tokens.expires_at - EXPIRY_MARGIN > self.store.clock():
             return tokens.access_token
         return self.refresh(None)
 
     def refresh(self, rejected: str | None) -> str:
         with user_lock(self.user_id):
-            self._tokens = self.store.refresh(self.user_id)
-        return self._tokens.access_token
+            tokens = self.store.refresh(self.user_id)
+        self.store.background_tokens[self.user_id] = tokens
+        return tokens.access_token
 
 
 @contextmanager

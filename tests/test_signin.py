@@ -41,6 +41,7 @@ from shuffify.models import (
     WorkshopSession,
     utcnow,
 )
+from shuffify.spotify import Sender
 from shuffify.web import create_app
 
 SCOPE = (  # exactly these five, in any order
@@ -619,3 +620,25 @@ def test_security_headers_on_every_response(spotify_app, ada, path, signed_in, s
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"]
     assert "Strict-Transport-Security" not in response.headers
+
+
+def test_no_database_connection_is_held_while_waiting_on_spotify(
+    sign_in, fake_spotify, monkeypatch
+):
+    """A request gives its pooled connection back before each Web API call (the pool
+    is small, and Spotify slow), and takes one again for its next query."""
+    ada = sign_in("ada")
+    pid = fake_spotify.add_playlist("ada", "Mine", [fake_spotify.track() for _ in range(60)])
+    held = []
+    send = Sender.send
+
+    def recording(self, method, url, **kwargs):
+        if "/v1/" in url:
+            held.append(not database.db.is_closed())
+        return send(self, method, url, **kwargs)
+
+    monkeypatch.setattr(Sender, "send", recording)
+    assert ada.get(f"/api/playlists/{pid}").status == 200
+    body = {"algorithm": "basic", "params": {"seed": 1}}
+    assert ada.post(f"/api/playlists/{pid}/shuffle", body).status == 200
+    assert len(held) >= 5 and not any(held)

@@ -16,6 +16,7 @@ import re
 import bottle
 
 from shuffify import login_sessions
+from shuffify.database import release_idle_connection
 from shuffify.errors import Refused
 from shuffify.models import LoginSession, User
 from shuffify.services import Services
@@ -125,6 +126,7 @@ def spotify(services: Services) -> Spotify:
             services.settings.spotify_api_url,
             SessionTokens(services.tokens, session),
             cache=services.items_cache.for_user(session.user_id),
+            before_wait=release_idle_connection,
         )
     return environ[SPOTIFY_KEY]
 

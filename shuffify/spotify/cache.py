@@ -14,15 +14,16 @@ import time
 from collections import OrderedDict
 
 TTL_S = 60
-MAX_ENTRIES = 256
+MAX_ITEMS = 10_000  # tracks kept in all, about 7 MB: the oldest playlists go first
 
 
 class ItemsCache:
     """Per process: (user, playlist) -> (snapshot_id, items, stored at)."""
 
-    def __init__(self, ttl_s: float = TTL_S, max_entries: int = MAX_ENTRIES):
+    def __init__(self, ttl_s: float = TTL_S, max_items: int = MAX_ITEMS):
         self.ttl_s = ttl_s
-        self.max_entries = max_entries
+        self.max_items = max_items
+        self._items = 0
         self._entries: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
@@ -46,15 +47,23 @@ class ItemsCache:
     def put(self, key: tuple, snapshot_id: str | None, items: list[dict]) -> None:
         if not snapshot_id:
             return
+        if not snapshot_id or len(items) > self.max_items:
+            return
         with self._lock:
+            self._drop(key)
             self._entries[key] = (snapshot_id, list(items), time.monotonic())
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+            self._items += len(items)
+            while self._items > self.max_items:
+                self._drop(next(iter(self._entries)))
 
     def forget(self, key: tuple) -> None:
         with self._lock:
-            self._entries.pop(key, None)
+            self._drop(key)
+
+    def _drop(self, key: tuple) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self._items -= len(entry[1])
 
 
 class UserItemsCache:

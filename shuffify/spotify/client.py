@@ -6,7 +6,7 @@ to refresh it. The API-area modules call get(), send() and pages() on it.
 """
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Protocol
 from urllib.parse import urlencode
 
@@ -35,12 +35,14 @@ class Spotify:
         tokens: TokenSource,
         max_wait_s: float = WEB_MAX_WAIT_S,
         cache: UserItemsCache | NoCache | None = None,
+        before_wait: Callable[[], None] = lambda: None,
     ):
         self.sender = sender
         self.api_url = api_url
         self.tokens = tokens
         self.max_wait_s = max_wait_s
         self.cache = cache or NoCache()
+        self.before_wait = before_wait  # e.g. return the database connection to its pool
 
     def get(self, path: str, params: dict | None = None) -> dict:
         url = f"{self.api_url}{path}" + (f"?{urlencode(params)}" if params else "")
@@ -68,6 +70,7 @@ class Spotify:
         return checked(reply)
 
     def _send(self, method: str, url: str, body: dict | None, token: str, safe: bool) -> Reply:
+        self.before_wait()
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         payload = None
         if body is not None:

@@ -4,7 +4,8 @@ One urllib3 PoolManager for the process (thread-safe, keep-alive, connect
 and read timeouts). urllib3 rather than spotipy: spotipy writes tokens to a
 `.cache` file, sleeps through any Retry-After inside the call and logs the
 bearer token at DEBUG; requests would add three more packages for nothing we
-use. urllib3's own retries are off: this module decides.
+use. urllib3's own retries are off: this module decides. urllib3 is imported
+with the first call, not at startup (its import was a quarter of the start).
 
 - 5xx and network errors are retried with full-jitter backoff, but only for
   calls that are safe to repeat (`safe=True`); a repeated POST of items would
@@ -19,11 +20,10 @@ use. urllib3's own retries are off: this module decides.
 import json
 import logging
 import random
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
-
-import urllib3
 
 from shuffify.spotify.errors import RateLimited, Unavailable
 
@@ -48,12 +48,22 @@ class Sender:
     """Sends requests to Spotify over one connection pool."""
 
     def __init__(self, pool_size: int = 10):
-        self._pool = urllib3.PoolManager(
-            num_pools=4,
-            maxsize=pool_size,
-            timeout=urllib3.Timeout(connect=CONNECT_TIMEOUT_S, read=READ_TIMEOUT_S),
-            retries=False,
-        )
+        self.pool_size = pool_size
+        self._pool = None
+        self._lock = threading.Lock()
+
+    def _connections(self):
+        with self._lock:
+            if self._pool is None:
+                import urllib3
+
+                self._pool = urllib3.PoolManager(
+                    num_pools=4,
+                    maxsize=self.pool_size,
+                    timeout=urllib3.Timeout(connect=CONNECT_TIMEOUT_S, read=READ_TIMEOUT_S),
+                    retries=False,
+                )
+            return self._pool
 
     def send(
         self,
@@ -83,9 +93,11 @@ class Sender:
     def _attempt(self, method: str, url: str, headers: dict, body: bytes | None) -> Reply | None:
         """One HTTP exchange; None on a network error."""
         started = time.monotonic()
+        from urllib3.exceptions import HTTPError
+
         try:
-            response = self._pool.request(method, url, headers=headers, body=body)
-        except urllib3.exceptions.HTTPError as error:
+            response = self._connections().request(method, url, headers=headers, body=body)
+        except HTTPError as error:
             log.warning("spotify %s %s: %s", method, _path(url), type(error).__name__)
             return None
         elapsed_ms = (time.monotonic() - started) * 1000
@@ -100,7 +112,8 @@ class Sender:
         time.sleep(wait)
 
     def close(self) -> None:
-        self._pool.clear()
+        if self._pool is not None:
+            self._pool.clear()
 
 
 def _json(response) -> object:
