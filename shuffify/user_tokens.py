@@ -52,6 +52,19 @@ class TokenStore:
             self.store_refresh_token(user, tokens.refresh_token or refresh_token)
         return tokens
 
+    def session_access_token(self, user_id: int) -> str | None:
+        """A still-valid access token of one of the user's login sessions, if any:
+        background work then needs no refresh while the user is signed in."""
+        newest = (
+            LoginSession.select()
+            .where(LoginSession.user == user_id)
+            .order_by(LoginSession.access_token_expires_at.desc())
+            .first()
+        )
+        if newest is None:
+            return None
+        return self.usable(newest.encrypted_access_token, newest.access_token_expires_at)
+
     def usable(self, encrypted: str | None, expires_at: datetime | None) -> str | None:
         """The access token when it is readable and not about to expire."""
         if not encrypted or expires_at is None or expires_at - EXPIRY_MARGIN <= self.clock():
@@ -109,7 +122,7 @@ class BackgroundTokens:
         tokens = self.store.background_tokens.get(self.user_id)
         if tokens and tokens.expires_at - EXPIRY_MARGIN > self.store.clock():
             return tokens.access_token
-        return self.refresh(None)
+        return self.store.session_access_token(self.user_id) or self.refresh(None)
 
     def refresh(self, rejected: str | None) -> str:
         with user_lock(self.user_id):
