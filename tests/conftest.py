@@ -8,10 +8,13 @@ they are never skipped. Any skipped test fails the run.
 import os
 import signal
 import uuid
+from datetime import datetime
+from urllib.parse import urlsplit
 
 import pytest
 from fake_spotify import FakeSpotify
 from pg_cluster import PostgresCluster, PostgresServer
+from pgbouncer import PgBouncer
 from processes import AppProcess
 from signed_in import SignedIn
 from wsgi_client import Client
@@ -153,3 +156,53 @@ def sign_in(spotify_app, fake_spotify):
         return SignedIn.through(Client(spotify_app), fake_spotify, spotify_id)
 
     return sign_in_as
+
+
+# --- Three ways to one database: SQLite, PostgreSQL, PostgreSQL through PgBouncer ----------
+
+
+@pytest.fixture
+def pgbouncer(postgres):
+    """A real PgBouncer in transaction mode in front of the session's server."""
+    bouncer = PgBouncer(postgres.admin_url)
+    bouncer.start()
+    yield bouncer
+    bouncer.destroy()
+
+
+@pytest.fixture(params=("sqlite", "postgresql", "pgbouncer"))
+def target(request):
+    """(URL the app is given, URL to inspect the same database directly), per route."""
+    if request.param == "sqlite":
+        url = request.getfixturevalue("sqlite_url")
+        return url, url
+    direct = request.getfixturevalue("pg_url")
+    if request.param == "pgbouncer":
+        name = urlsplit(direct).path.lstrip("/")
+        bouncer = request.getfixturevalue("pgbouncer")
+        bouncer.warm(name)
+        return bouncer.url(name), direct
+    return direct, direct
+
+
+# --- A clock the tests move ------------------------------------------------------------------
+
+T0 = datetime(2031, 3, 4, 10, 7, 30)  # naive UTC, like every column
+
+
+class Clock:
+    """The app's clock: naive UTC, moved only by the test."""
+
+    def __init__(self, now: datetime):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock(spotify_app):
+    """The app's clock set to T0; tests move clock.now."""
+    controlled = Clock(T0)
+    spotify_app.config["shuffify.services"].clock = controlled
+    return controlled

@@ -46,7 +46,6 @@ import pytest
 from direct import history, history_names, is_sqlite, query, sqlite_path, tables
 from fake_spotify import FakeSpotify
 from pg_cluster import PostgresCluster, free_port
-from pgbouncer import PgBouncer
 from processes import ROOT, AppProcess
 from wsgi_client import Client
 
@@ -302,29 +301,6 @@ def stopped_cluster():
     server = PostgresCluster()
     yield server
     server.destroy()
-
-
-@pytest.fixture
-def pgbouncer(postgres):
-    """A real PgBouncer in transaction mode in front of the session's server."""
-    bouncer = PgBouncer(postgres.admin_url)
-    bouncer.start()
-    yield bouncer
-    bouncer.destroy()
-
-
-@pytest.fixture(params=("sqlite", "postgresql", "pgbouncer"))
-def target(request):
-    """(URL the app is given, URL to inspect the same database directly), per route."""
-    if request.param == "sqlite":
-        url = request.getfixturevalue("sqlite_url")
-        return url, url
-    direct = request.getfixturevalue("pg_url")
-    if request.param == "pgbouncer":
-        bouncer = request.getfixturevalue("pgbouncer")
-        bouncer.warm(dbname(direct))
-        return bouncer.url(dbname(direct)), direct
-    return direct, direct
 
 
 def restart_after_crash(server: PostgresCluster, timeout: float = 30) -> None:

@@ -31,14 +31,12 @@ import threading
 import time
 from collections import Counter
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 import psycopg2
 import pytest
-from conftest import spotify_settings
+from conftest import T0, Clock, spotify_settings
 from direct import query
 from pg_cluster import free_port
-from pgbouncer import PgBouncer
 from signed_in import SignedIn
 from wsgi_client import Client
 
@@ -47,22 +45,11 @@ from shuffify.models import JobExecution, Schedule, utcnow
 from shuffify.runner import DIED, Runner, claim, recover_expired
 from shuffify.web import create_app
 
-T0 = datetime(2031, 3, 4, 10, 7, 30)  # naive UTC, like every column
 LEASE_S = 300
 REVOKED = "Spotify access was revoked: sign in again"
 SECRET_KEY = "runner-test-secret-key-0123456789abcdefg"  # 40 characters
 NOT_UTC = "America/Los_Angeles"  # a process clock on local time would be 7-8 hours behind
 DEADLINE_S = 60
-
-
-class Clock:
-    """The app's clock: naive UTC, moved only by the test."""
-
-    def __init__(self, now: datetime):
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def wait_until(condition, message, timeout: float = DEADLINE_S):
@@ -108,13 +95,6 @@ def items_path(playlist_id: str) -> str:
 
 
 # --- In-process fixtures ------------------------------------------------------------------
-
-
-@pytest.fixture
-def clock(spotify_app):
-    controlled = Clock(T0)
-    spotify_app.config["shuffify.services"].clock = controlled
-    return controlled
 
 
 @pytest.fixture
@@ -794,29 +774,6 @@ def lock_waits(url: str) -> int:
 # --- Real processes --------------------------------------------------------------------------
 
 
-@pytest.fixture
-def pgbouncer(postgres):
-    bouncer = PgBouncer(postgres.admin_url)
-    bouncer.start()
-    yield bouncer
-    bouncer.destroy()
-
-
-@pytest.fixture(params=("sqlite", "postgresql", "pgbouncer"))
-def route(request):
-    """(URL the processes are given, URL to inspect and prepare the same database directly)."""
-    if request.param == "sqlite":
-        url = request.getfixturevalue("sqlite_url")
-        return url, url
-    direct = request.getfixturevalue("pg_url")
-    if request.param == "pgbouncer":
-        bouncer = request.getfixturevalue("pgbouncer")
-        name = urlsplit(direct).path.lstrip("/")
-        bouncer.warm(name)
-        return bouncer.url(name), direct
-    return direct, direct
-
-
 class Prepared:
     """Users signed in once (refresh tokens stored) and due raids inserted, in-process."""
 
@@ -891,9 +848,9 @@ def outputs(processes) -> str:
 
 @pytest.mark.parametrize("replicas", [2, 4])
 def test_replicas_started_at_once_run_each_due_schedule_exactly_once(
-    route, fake_spotify, apps, make_settings, replicas
+    target, fake_spotify, apps, make_settings, replicas
 ):
-    app_url, direct_url = route
+    app_url, direct_url = target
     prepared = prepare(fake_spotify, direct_url, make_settings, users=10, per_user=5)
     started = [
         apps(f"replica{i}", **process_settings(fake_spotify, app_url)) for i in range(replicas)
@@ -936,9 +893,9 @@ def test_replicas_started_at_once_run_each_due_schedule_exactly_once(
 
 
 def test_a_process_killed_mid_run_is_failed_by_another_and_the_schedule_runs_again_once(
-    route, fake_spotify, apps, make_settings
+    target, fake_spotify, apps, make_settings
 ):
-    app_url, direct_url = route
+    app_url, direct_url = target
     prepared = prepare(fake_spotify, direct_url, make_settings, users=1, per_user=1)
     (schedule_id,) = prepared.schedule_ids
     target = prepared.targets[schedule_id]

@@ -20,12 +20,12 @@ Spotify, on SQLite files and on real PostgreSQL, with a controllable clock. Cove
 from datetime import datetime, timedelta
 
 import pytest
+from conftest import T0
 from direct import query
 from wsgi_client import Client
 
 from shuffify.models import JobExecution
 
-T0 = datetime(2031, 3, 4, 10, 7, 30)  # naive UTC, like every column
 INTERVALS = {
     "every_6h": timedelta(hours=6),
     "every_12h": timedelta(hours=12),
@@ -39,23 +39,6 @@ SCHEDULE_COLUMNS = (
     "last_run_at, last_status, last_error, created_at, updated_at, next_run_at, "
     "consecutive_failures, lease_until"
 )
-
-
-class Clock:
-    """The app's clock: naive UTC, moved only by the test."""
-
-    def __init__(self, now: datetime):
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture
-def clock(spotify_app):
-    controlled = Clock(T0)
-    spotify_app.config["shuffify.services"].clock = controlled
-    return controlled
 
 
 @pytest.fixture
