@@ -113,6 +113,7 @@ class _FailureRule:
     remaining: int
     retry_after: int | None
     body: dict | None
+    skip: int = 0  # matching requests let through before the failures start
 
     def matches(self, request: _Request) -> bool:
         same_method = self.method.upper() == request.method
@@ -445,9 +446,11 @@ class FakeSpotify:
         count: int = 1,
         retry_after: int | None = None,
         body: dict | None = None,
+        skip: int = 0,
     ) -> None:
-        """The next `count` requests matching answer `status` (0: the connection drops)."""
-        rule = _FailureRule(method, path_pattern, status, count, retry_after, body)
+        """After `skip` matching requests, the next `count` answer `status` (0: the
+        connection drops)."""
+        rule = _FailureRule(method, path_pattern, status, count, retry_after, body, skip)
         with self._lock:
             self._failures.append(rule)
 
@@ -475,6 +478,9 @@ class FakeSpotify:
 
     def _answer(self, request: _Request) -> _Reply:
         rule = next((rule for rule in self._failures if rule.matches(request)), None)
+        if rule is not None and rule.skip > 0:
+            rule.skip -= 1
+            rule = None
         if rule is not None:
             rule.remaining -= 1
             if rule.remaining <= 0:

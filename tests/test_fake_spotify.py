@@ -529,6 +529,12 @@ def test_fail_next_500_then_recovers(fake, token):
     assert api(fake, "GET", "/v1/me", token).status == 200
 
 
+def test_fail_next_with_skip_lets_matching_calls_through_first(fake, token):
+    fake.fail_next("GET", r"/v1/me$", status=503, count=2, skip=2)
+    statuses = [api(fake, "GET", "/v1/me", token).status for _ in range(5)]
+    assert statuses == [200, 200, 503, 503, 200]
+
+
 def test_fail_next_429_sends_retry_after(fake, token):
     fake.fail_next("GET", r"/v1/me$", status=429, count=2)
     fake.fail_next("GET", r"/v1/me$", status=429, retry_after=5)

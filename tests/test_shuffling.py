@@ -25,7 +25,6 @@ real HTTP fake Spotify, on SQLite files and on real PostgreSQL. Covered:
 
 import base64
 import http.client
-import itertools
 import json
 import math
 import re
@@ -37,7 +36,6 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from conftest import spotify_settings
-from fake_spotify import _Reply
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from signed_in import SignedIn, follow_authorize
@@ -144,20 +142,11 @@ def pending(pid: str) -> list | None:
     return PlaylistHistory.get(PlaylistHistory.playlist_id == pid).pending_uris
 
 
-def fail_writes(monkeypatch, fake, passed: int, status: int, count: int = 1) -> None:
-    """Let `passed` write calls to playlist items through, then fail the next `count` with
-    `status` (0 drops the connection). fail_next cannot let matching calls through first, so
-    this wraps the fake's dispatcher, which runs under the fake's lock."""
-    answer, seen = fake._answer, itertools.count()
-
-    def failing(request):
-        is_write = request.method in WRITE_METHODS and re.fullmatch(ITEMS, request.path)
-        if is_write and passed <= next(seen) < passed + count:
-            body = {"error": {"status": status, "message": "injected"}}
-            return _Reply(status, body if status else None)
-        return answer(request)
-
-    monkeypatch.setattr(fake, "_answer", failing)
+def fail_writes(fake, passed: int, status: int, count: int = 1) -> None:
+    """Let `passed` write calls of a replace through (its PUT, then its POSTs), then fail the
+    next `count` with `status` (0 drops the connection)."""
+    method, skip = ("PUT", 0) if passed == 0 else ("POST", passed - 1)
+    fake.fail_next(method, ITEMS + "$", status, count=count, skip=skip)
 
 
 def fake_request(fake, method: str, path: str, body: bytes, headers: dict) -> dict:
@@ -352,13 +341,13 @@ def test_tracks_added_on_spotify_are_shuffled_in_and_kept_at_the_end_by_undo(ada
     ids=["PUT 500", "first POST 500", "second POST 500", "PUT dropped", "first POST dropped"],
 )
 def test_a_replace_failing_at_any_call_is_503_and_the_next_request_completes_it(
-    ada, fake, retries, monkeypatch, passed, count, status
+    ada, fake, retries, passed, count, status
 ):
     pid = new_playlist(fake, 250)
     original = fake.playlist_uris(pid)
     intended = post(ada, pid, "preview", {"algorithm": "basic", "params": {"seed": 9}})
     intended = intended["track_uris"]
-    fail_writes(monkeypatch, fake, passed, status, count)
+    fail_writes(fake, passed, status, count)
     assert "retry" in message(shuffle(ada, pid, seed=9, status=503), 503).lower()
     assert pending(pid) == intended
     assert retries == [(ada.user_id, pid)]
@@ -375,11 +364,11 @@ def test_a_replace_failing_at_any_call_is_503_and_the_next_request_completes_it(
     ("passed", "count"), [(0, CLIENT_ATTEMPTS), (1, 1)], ids=["PUT failed", "first POST failed"]
 )
 def test_completing_an_interrupted_write_keeps_a_track_added_on_spotify_meanwhile(
-    ada, fake, retries, monkeypatch, passed, count
+    ada, fake, retries, passed, count
 ):
     pid = new_playlist(fake, 250)
     original = fake.playlist_uris(pid)
-    fail_writes(monkeypatch, fake, passed, 500, count)
+    fail_writes(fake, passed, 500, count)
     message(shuffle(ada, pid, seed=9, status=503), 503)
     intended = pending(pid)
     added = fake.track("Added meanwhile")
