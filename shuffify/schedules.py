@@ -258,9 +258,3 @@ def executions(user: User, schedule_id: int, limit: object, before: object) -> d
         "executions": [row.to_dict() for row in rows],
         "next_before": rows[-1].id if len(rows) == limit else None,
     }
-
-
-def _execution(row: JobExecution) -> dict:
-    data = row.to_dict()
-    data["schedule_id"] = data.pop("schedule")
-    return data

@@ -56,6 +56,15 @@ def load_editable(spotify: Spotify, user: User, playlist_id: str) -> LivePlaylis
     return LivePlaylist(playlist_id, meta.get("snapshot_id"), tracks)
 
 
+class WriteInterrupted(Busy):
+    """A write stopped part way: the caller arranges for settle() to run again soon."""
+
+    def __init__(self, message: str, user: User, playlist_id: str):
+        super().__init__(message)
+        self.user = user
+        self.playlist_id = playlist_id
+
+
 def settle(spotify: Spotify, user: User, playlist_id: str) -> None:
     """Complete a write that stopped part way, if there is one."""
     record = history.history_of(user, playlist_id)
@@ -66,7 +75,7 @@ def settle(spotify: Spotify, user: User, playlist_id: str) -> None:
     try:
         write_order(spotify, playlist_id, live, target, None)
     except WriteIncomplete as incomplete:
-        raise Busy(str(incomplete)) from None
+        raise WriteInterrupted(str(incomplete), user, playlist_id) from None
     history.set_pending(record, None)
     log.info("completed an interrupted write of playlist %s", playlist_id)
 
@@ -82,15 +91,6 @@ def apply_change(
         return answer(False, target, history.history_of(user, live.playlist_id), live.snapshot_id)
     record = history.record_change(user, live.playlist_id, live.uris, target, kind, label)
     return answer(True, target, record, _write(spotify, user, record, live, target))
-
-
-class WriteInterrupted(Busy):
-    """A write stopped part way: the caller arranges for settle() to run again soon."""
-
-    def __init__(self, message: str, user: User, playlist_id: str):
-        super().__init__(message)
-        self.user = user
-        self.playlist_id = playlist_id
 
 
 def _write(spotify: Spotify, user: User, record, live: LivePlaylist, target: Sequence):

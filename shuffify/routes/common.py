@@ -138,14 +138,6 @@ def checked_playlist_id(playlist_id: str) -> str:
     return playlist_id
 
 
-def get_or_404(model, *where):
-    """The row, or 404: another user's row answers exactly like a missing one."""
-    row = model.get_or_none(*where)
-    if row is None:
-        bottle.abort(404, f"no such {model.__name__.lower()}")
-    return row
-
-
 def json_body() -> dict:
     """The request body as a JSON object, or a 4xx."""
     if bottle.request.content_length > MAX_BODY_BYTES:

@@ -6,7 +6,7 @@ read under a snapshot are still exactly right while the metadata (one call,
 made anyway) reports that snapshot: the cache saves every page but the
 check, and never serves an order that is out of date. Entries live a short
 while, belong to one user (a user never sees another's), and our own writes
-forget them. The counters say how many calls it saved.
+forget them.
 """
 
 import threading
@@ -26,22 +26,18 @@ class ItemsCache:
         self._items = 0
         self._entries: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
-        self.hits = 0
-        self.calls_saved = 0
 
     def for_user(self, user_key: int) -> "UserItemsCache":
         return UserItemsCache(self, user_key)
 
-    def get(self, key: tuple, snapshot_id: str | None, pages: int) -> list[dict] | None:
-        """The items read under this snapshot, if fresh; counts the `pages` calls saved."""
+    def get(self, key: tuple, snapshot_id: str | None) -> list[dict] | None:
+        """The items read under this snapshot, if still fresh."""
         if not snapshot_id:
             return None
         with self._lock:
             entry = self._entries.get(key)
             if entry is None or entry[0] != snapshot_id or time.monotonic() - entry[2] > self.ttl_s:
                 return None
-            self.hits += 1
-            self.calls_saved += pages
             return list(entry[1])
 
     def put(self, key: tuple, snapshot_id: str | None, items: list[dict]) -> None:
@@ -73,8 +69,8 @@ class UserItemsCache:
         self.cache = cache
         self.user_key = user_key
 
-    def get(self, playlist_id: str, snapshot_id: str | None, pages: int = 1):
-        return self.cache.get((self.user_key, playlist_id), snapshot_id, pages)
+    def get(self, playlist_id: str, snapshot_id: str | None):
+        return self.cache.get((self.user_key, playlist_id), snapshot_id)
 
     def put(self, playlist_id: str, snapshot_id: str | None, items: list[dict]) -> None:
         self.cache.put((self.user_key, playlist_id), snapshot_id, items)
@@ -86,7 +82,7 @@ class UserItemsCache:
 class NoCache:
     """For clients that must always read Spotify (the sign-in itself)."""
 
-    def get(self, playlist_id: str, snapshot_id: str | None, pages: int = 1):
+    def get(self, playlist_id: str, snapshot_id: str | None):
         return None
 
     def put(self, playlist_id: str, snapshot_id: str | None, items: list[dict]) -> None:

@@ -39,8 +39,7 @@ def entries(spotify: Spotify, playlist_id: str, meta: dict | None = None) -> lis
     same snapshot_id come from the cache instead of one call per page.
     """
     snapshot_id = (meta or {}).get("snapshot_id")
-    pages = max(1, -(-(shapes.item_count(meta or {}) or 0) // PAGE_LIMIT))
-    cached = spotify.cache.get(playlist_id, snapshot_id, pages)
+    cached = spotify.cache.get(playlist_id, snapshot_id)
     if cached is not None:
         return cached
     params = {"limit": PAGE_LIMIT, "additional_types": "track,episode"}
