@@ -14,7 +14,6 @@ horizontal overflow, every control named) and writes docs/screenshots/<page>-<wi
 """
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from demo_data import DEMO_NAME, playlist_id, seed_demo
 from fake_spotify import FakeSpotify
 from pg_cluster import free_port
 from playwright.sync_api import expect, sync_playwright
+from polling import wait_until
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
@@ -114,14 +114,6 @@ def sign_in(page, site: Site) -> None:
     page.wait_for_url(site.url + "/")
     expect(page.get_by_role("heading", name="Your playlists")).to_be_visible()
     expect(page.locator(".card").first).to_be_visible()
-
-
-def wait_until(condition, timeout: float = 15, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
 
 
 def status(page):
@@ -339,7 +331,7 @@ def test_schedule_create_run_now_history_edit_and_pause(page, site, console):
     expect(runs.first).to_contain_text("manual")
     expect(status(page)).to_contain_text("The run finished: success")
     expect(card).to_contain_text("success")
-    wait_until(lambda: site.fake.playlist_uris(DEEP_FOCUS) != before, what="the shuffle")
+    wait_until(lambda: site.fake.playlist_uris(DEEP_FOCUS) != before, "the shuffle")
 
     page.get_by_role("button", name="Edit Shuffle: Deep Focus").click()
     page.get_by_label("Interval").select_option("weekly")

@@ -18,6 +18,7 @@ import psycopg2
 import pytest
 from pg_cluster import PostgresCluster
 from playhouse.pool import PooledDatabase, PooledPostgresqlDatabase
+from polling import wait_until
 
 import settings
 from shuffify import database
@@ -26,14 +27,6 @@ REMOTE_URL = "postgresql://shuffify:S3cret%40Pw%2F@db.example.com:5432/shuffify"
 
 
 # --- Looking at the server directly, never through the pool ------------------------------
-
-
-def wait_until(condition, timeout: float = 10, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} not reached within {timeout}s")
-        time.sleep(0.05)
 
 
 def backends(url: str) -> set[int]:
@@ -171,7 +164,7 @@ def test_pooled_connection_dead_after_server_restart_is_discarded_on_checkout(ow
 def test_pooled_connection_whose_backend_was_terminated_is_discarded_on_checkout(pg_db, pg_url):
     before = checked_out_pid(pg_db)
     terminate(pg_url, before)
-    wait_until(lambda: before not in backends(pg_url), what="terminated backend gone")
+    wait_until(lambda: before not in backends(pg_url), "terminated backend gone")
     after = checked_out_pid(pg_db)
     assert after != before
     assert backends(pg_url) == {after}
@@ -184,7 +177,7 @@ def test_stale_connection_is_replaced_on_checkout(pg_db, pg_url):
     time.sleep(1.5)
     after = checked_out_pid(pg_db)
     assert after != before
-    wait_until(lambda: backends(pg_url) == {after}, what="only the new backend left")
+    wait_until(lambda: backends(pg_url) == {after}, "only the new backend left")
 
 
 def test_close_database_closes_idle_and_checked_out_connections(pg_db, pg_url):
@@ -210,7 +203,7 @@ def test_close_database_closes_idle_and_checked_out_connections(pg_db, pg_url):
     assert pg_db._connections == []
     assert pg_db._in_use == {}
     assert pg_db.is_closed()
-    wait_until(lambda: backends(pg_url) == set(), what="every backend gone")
+    wait_until(lambda: backends(pg_url) == set(), "every backend gone")
 
 
 # --- SQLite file ----------------------------------------------------------------------------

@@ -46,6 +46,7 @@ import pytest
 from direct import history, history_names, is_sqlite, query, sqlite_path, tables
 from fake_spotify import FakeSpotify
 from pg_cluster import PostgresCluster, free_port
+from polling import wait_until
 from processes import ROOT, AppProcess
 from wsgi_client import Client
 
@@ -100,20 +101,6 @@ def sqlite_write_lock_is_free(url: str) -> bool:
 
 def dbname(url: str) -> str:
     return urlsplit(url).path.lstrip("/")
-
-
-def wait_until(condition, timeout: float, message):
-    """Poll condition() until it returns something truthy; fail after timeout.
-
-    message is a string, or a function giving one when the wait fails.
-    """
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.05)
-    raise AssertionError(f"{message() if callable(message) else message} (waited {timeout}s)")
 
 
 def migrate_in_process(url: str, make_settings) -> None:
@@ -194,7 +181,7 @@ def poll_health(app: AppProcess, status: str, within: float) -> dict:
         last = health(app)
         return last if last["status"] == status else None
 
-    return wait_until(reports_status, within, lambda: f"/health not {status} (last: {last})")
+    return wait_until(reports_status, lambda: f"/health not {status} (last: {last})", within)
 
 
 def assert_json_error(status: int, headers: dict, raw: bytes, expected: int) -> None:
@@ -427,8 +414,8 @@ def test_migration_killed_midway_changes_nothing_and_releases_its_locks(
     slow = apps("slow", DATABASE_URL=app_url, MIGRATIONS_DIR=str(folder))
     wait_until(
         lambda: started.exists() or slow.process.poll() is not None,
-        30,
         "the slow migration did not start",
+        30,
     )
     assert slow.process.poll() is None, slow.text()
     if is_sqlite(direct_url):
@@ -440,7 +427,7 @@ def test_migration_killed_midway_changes_nothing_and_releases_its_locks(
     if is_sqlite(direct_url):
         assert sqlite_write_lock_is_free(direct_url)
     else:
-        wait_until(lambda: advisory_locks(direct_url) == [], 10, "advisory lock still held")
+        wait_until(lambda: advisory_locks(direct_url) == [], "advisory lock still held", 10)
     assert "slow_marker" not in tables(direct_url)
     assert tables(direct_url) == tables_before
     assert history(direct_url) == history_before
@@ -858,11 +845,11 @@ def test_sigterm_finishes_in_flight_request_refuses_new_ones_and_exits_0(pg_url,
                 "AND wait_event_type = 'Lock'",
                 dbname(pg_url),
             )[0][0],
-            10,
             "the DELETE never waited on the lock",
+            10,
         )
         app.process.send_signal(signal.SIGTERM)
-        wait_until(lambda: refuses_connections(app.port), 5, "still accepting after SIGTERM")
+        wait_until(lambda: refuses_connections(app.port), "still accepting after SIGTERM", 5)
         assert request.is_alive()  # refused while the request is still in flight
         time.sleep(1)
     finally:
@@ -874,4 +861,4 @@ def test_sigterm_finishes_in_flight_request_refuses_new_ones_and_exits_0(pg_url,
     assert app.wait(10) == 0
     assert users(pg_url) == []
     assert login_sessions(pg_url) == 0
-    wait_until(lambda: app_connections(pg_url) == 0, 5, "connections left after exit")
+    wait_until(lambda: app_connections(pg_url) == 0, "connections left after exit", 5)

@@ -37,6 +37,7 @@ import pytest
 from conftest import T0, Clock, spotify_settings
 from direct import query
 from pg_cluster import free_port
+from polling import wait_until
 from signed_in import SignedIn
 from wsgi_client import Client
 
@@ -50,17 +51,6 @@ REVOKED = "Spotify access was revoked: sign in again"
 SECRET_KEY = "runner-test-secret-key-0123456789abcdefg"  # 40 characters
 NOT_UTC = "America/Los_Angeles"  # a process clock on local time would be 7-8 hours behind
 DEADLINE_S = 60
-
-
-def wait_until(condition, message, timeout: float = DEADLINE_S):
-    """condition()'s first truthy result, polled; fail after timeout with message()."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.05)
-    raise AssertionError(f"{message() if callable(message) else message} (waited {timeout}s)")
 
 
 def executions(url: str, schedule_id: int) -> list[dict]:

@@ -15,7 +15,6 @@
 """
 
 import io
-import time
 import uuid
 import wsgiref.util
 from urllib.parse import urlsplit
@@ -24,6 +23,7 @@ import bottle
 import psycopg2
 import pytest
 from pg_cluster import PostgresCluster, PostgresServer, free_port
+from polling import wait_until
 from wsgi_client import Client
 
 from shuffify import database
@@ -72,14 +72,6 @@ def pg_backends(url: str) -> list[int]:
             return sorted(pid for (pid,) in cursor.fetchall())
     finally:
         connection.close()
-
-
-def wait_until(condition, message: str, timeout: float = 10) -> None:
-    """Poll condition() until it is true: a backend exits a moment after its client leaves."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"{message} (waited {timeout}s)"
-        time.sleep(0.05)
 
 
 def assert_nothing_checked_out() -> None:
