@@ -30,10 +30,11 @@ def main() -> int:
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     log.info("database: %s (APP_ENV=%s)", current.database_display, current.app_env)
 
-    from shuffify import database, server
-    from shuffify.runner import Runner
+    from shuffify import database
+    from shuffify.scheduling.runner import Runner
     from shuffify.schema import MigrationFailed
-    from shuffify.web import create_app
+    from shuffify.web import server
+    from shuffify.web.app import create_app
 
     stopping = threading.Event()
     failures = []

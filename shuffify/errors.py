@@ -1,7 +1,7 @@
 """Refusals: the plain functions' way of saying no, with the HTTP status it means.
 
 Functions outside the routes raise Refused (or a subclass) with a message
-written for the person; shuffify.routes.common turns it into the one JSON
+written for the person; shuffify.web.routes.common turns it into the one JSON
 error shape, so no plain function imports bottle.
 """
 

@@ -21,7 +21,7 @@ from wsgi_client import Client
 
 import settings as settings_module
 from shuffify import database
-from shuffify.web import create_app
+from shuffify.web.app import create_app
 
 BACKENDS = ("sqlite", "postgresql")
 

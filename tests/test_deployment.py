@@ -333,7 +333,7 @@ def test_healthcheck_passes_while_the_app_runs_and_fails_once_it_stops(sqlite_ur
         "shuffify.db",
         "shuffify.db-wal",
         "shuffify/local.db",
-        "shuffify/__pycache__/web.cpython-311.pyc",
+        "shuffify/web/__pycache__/app.cpython-311.pyc",
         "requirements-dev.txt",
         "README.md",
     ],
@@ -349,7 +349,7 @@ def test_dockerignore_keeps_out(path):
         "settings.py",
         "requirements.txt",
         "shuffify/__init__.py",
-        "shuffify/web.py",
+        "shuffify/web/app.py",
         "migrations/001_initial.py",
     ],
 )
@@ -359,7 +359,7 @@ def test_dockerignore_lets_through(path):
 
 def test_image_holds_the_app_and_none_of_the_development_files(image):
     copied = {p.relative_to(image).as_posix() for p in image.rglob("*")}
-    for needed in ("app.py", "settings.py", "requirements.txt", "shuffify/web.py"):
+    for needed in ("app.py", "settings.py", "requirements.txt", "shuffify/web/app.py"):
         assert needed in copied
     assert {p.name for p in (ROOT / "migrations").glob("[0-9]*.py")} == {
         p.name for p in (image / "migrations").glob("[0-9]*.py")

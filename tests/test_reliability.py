@@ -52,10 +52,16 @@ from wsgi_client import Client
 
 from shuffify import database
 from shuffify.models import MODELS
-from shuffify.routes.common import CSRF_HEADER, MAX_BODY_BYTES, SESSION_COOKIE, api_route, json_body
-from shuffify.routes.signin import FLOW_COOKIE
 from shuffify.schema import ADVISORY_LOCK_KEY, MIGRATION_FILE, prepare_schema
-from shuffify.web import create_app
+from shuffify.web.app import create_app
+from shuffify.web.routes.common import (
+    CSRF_HEADER,
+    MAX_BODY_BYTES,
+    SESSION_COOKIE,
+    api_route,
+    json_body,
+)
+from shuffify.web.routes.signin import FLOW_COOKIE
 
 TABLES = {model._meta.table_name for model in MODELS}
 MIGRATIONS = sorted(

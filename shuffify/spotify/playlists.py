@@ -1,8 +1,8 @@
 """Playlists and their items: read every page, write with the calls Spotify allows.
 
 Reads use the largest page Spotify allows (50). Writes are the raw
-operations; choosing between them (replace or moves) is shuffify.reorder's
-job, and recording them so that no track is lost is shuffify.playlist_writes'.
+operations; choosing between them (replace or moves) is shuffify.playlists.reorder's
+job, and recording them so that no track is lost is shuffify.playlists.writer'.
 """
 
 from collections.abc import Sequence

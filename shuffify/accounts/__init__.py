@@ -1,0 +1,1 @@
+"""Accounts: signing in with Spotify, login sessions, stored tokens and derived keys."""

@@ -1,0 +1,89 @@
+"""Signing in with Spotify (Authorization Code flow with state and PKCE) and leaving.
+
+start() makes the authorize URL and a short-lived, encrypted flow cookie
+holding the state and the PKCE verifier, which binds the flow to this
+browser. finish() checks the state before anything else, exchanges the code,
+reads the profile, stores the user with their refresh token encrypted, and
+starts a login session. delete_account() removes the user and everything
+that is theirs in one transaction.
+"""
+
+import hmac
+import json
+import secrets
+from datetime import datetime
+
+from shuffify.accounts.keys import Keys, Undecryptable
+from shuffify.accounts.login_sessions import start as start_session
+from shuffify.accounts.tokens import TokenStore
+from shuffify.database import write_transaction
+from shuffify.models import JobExecution, Schedule, User
+from shuffify.spotify import Sender, Spotify
+from shuffify.spotify.oauth import OAuthClient, Tokens, new_code_verifier
+from shuffify.spotify.users import profile
+
+FLOW_MAX_AGE_S = 600  # a sign-in must finish within ten minutes of starting
+
+
+class BadState(Exception):
+    """The callback's state is missing or is not the one this browser started with."""
+
+
+class Denied(Exception):
+    """The person declined on Spotify's page."""
+
+
+class FixedToken:
+    """The TokenSource of the sign-in itself: the token just issued."""
+
+    def __init__(self, tokens: Tokens):
+        self._token = tokens.access_token
+
+    def access_token(self) -> str:
+        return self._token
+
+    def refresh(self, rejected: str) -> str:
+        return self._token
+
+
+def start(oauth: OAuthClient, keys: Keys) -> tuple[str, str]:
+    """The URL to send the browser to, and the flow cookie to set."""
+    state, verifier = secrets.token_urlsafe(32), new_code_verifier()
+    cookie = keys.login_flow.encrypt(json.dumps({"state": state, "verifier": verifier}))
+    return oauth.authorize_url(state, verifier), cookie
+
+
+def finish(
+    query: dict, flow_cookie: str, store: TokenStore, sender: Sender, api_url: str, now: datetime
+) -> str:
+    """Complete the sign-in from the callback's query; returns the new session id."""
+    flow = _read_flow(flow_cookie, store.keys)
+    if not hmac.compare_digest(flow["state"].encode(), query.get("state", "").encode()):
+        raise BadState()
+    if query.get("error") or not query.get("code"):
+        raise Denied()
+    tokens = store.oauth.exchange_code(query["code"], flow["verifier"], now)
+    me = profile(Spotify(sender, api_url, FixedToken(tokens)))
+    with write_transaction():
+        user = User.save_profile(me.pop("spotify_id"), me)
+        if tokens.refresh_token:
+            store.store_refresh_token(user, tokens.refresh_token)
+        return start_session(user, tokens, store.keys, now)
+
+
+def _read_flow(flow_cookie: str, keys: Keys) -> dict:
+    if not flow_cookie:
+        raise BadState()
+    try:
+        return json.loads(keys.login_flow.decrypt(flow_cookie, max_age_s=FLOW_MAX_AGE_S)[0])
+    except (Undecryptable, ValueError):
+        raise BadState() from None
+
+
+def delete_account(user: User) -> None:
+    """The user and everything theirs, in one transaction."""
+    with User._meta.database.atomic():
+        schedules = Schedule.select(Schedule.id).where(Schedule.user == user)
+        JobExecution.delete().where(JobExecution.schedule.in_(schedules)).execute()
+        Schedule.delete().where(Schedule.user == user).execute()
+        user.delete_instance()  # login and workshop sessions, sources: ON DELETE CASCADE

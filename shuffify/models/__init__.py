@@ -1,0 +1,62 @@
+"""The tables as peewee models, one module per domain, imported from here.
+
+They must match migrations/ exactly: tests/test_migrations.py fails when an
+auto-generated migration from these models would not be empty
+(`pw_migrate create --auto --auto-source shuffify.models` reads every module
+of this package). Timestamps are naive UTC (the columns are `timestamp
+without time zone`), JSON columns are peewee's JSONField (JSONB on
+PostgreSQL, TEXT on SQLite), and to_dict() never includes the encrypted
+refresh token.
+
+The models live here, in the foundation, rather than in each domain package:
+the schema (created in tests, migrated in production) needs all of them, and
+the foundation never imports a domain package.
+"""
+
+from shuffify.models.accounts import LoginSession, User
+from shuffify.models.base import Serialisable, TouchedOnSave, utcnow
+from shuffify.models.playlists import (
+    PlaylistHistory,
+    PlaylistStep,
+    RecentExternalPlaylist,
+    UpstreamSource,
+    WorkshopSession,
+)
+from shuffify.models.scheduling import (
+    IntervalValue,
+    JobExecution,
+    JobType,
+    Schedule,
+    ScheduleType,
+)
+
+MODELS = (
+    User,
+    LoginSession,
+    WorkshopSession,
+    UpstreamSource,
+    Schedule,
+    JobExecution,
+    PlaylistHistory,
+    PlaylistStep,
+    RecentExternalPlaylist,
+)
+
+__all__ = [
+    "MODELS",
+    "IntervalValue",
+    "JobExecution",
+    "JobType",
+    "LoginSession",
+    "PlaylistHistory",
+    "PlaylistStep",
+    "RecentExternalPlaylist",
+    "Schedule",
+    "ScheduleType",
+    "Serialisable",
+    "TouchedOnSave",
+    "UpstreamSource",
+    "User",
+    "WorkshopSession",
+    "utcnow",
+]

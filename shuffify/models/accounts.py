@@ -1,0 +1,48 @@
+"""The accounts tables: users (with the encrypted refresh token) and login sessions."""
+
+import peewee as pw
+
+from shuffify import database
+from shuffify.models.base import Serialisable, TouchedOnSave, utcnow
+
+
+# The models are plain BaseModel subclasses, with no intermediate model class:
+# peewee-migrate's `create --auto` would take one for a table of its own.
+class User(Serialisable, TouchedOnSave, database.BaseModel):
+    spotify_id = pw.CharField(max_length=255, unique=True)
+    display_name = pw.CharField(max_length=255, null=True)
+    email = pw.CharField(max_length=255, null=True)
+    profile_image_url = pw.CharField(max_length=1024, null=True)
+    encrypted_refresh_token = pw.TextField(null=True)
+    created_at = pw.DateTimeField(default=utcnow)
+    updated_at = pw.DateTimeField(default=utcnow)
+
+    PRIVATE_FIELDS = frozenset({"encrypted_refresh_token"})
+    PROFILE_FIELDS = ("display_name", "email", "profile_image_url")
+
+    class Meta:
+        table_name = "users"
+
+    @classmethod
+    def save_profile(cls, spotify_id: str, profile: dict) -> "User":
+        """Create the user or update their profile fields, in one transaction."""
+        with cls._meta.database.atomic():
+            user = cls.get_or_none(cls.spotify_id == spotify_id) or cls(spotify_id=spotify_id)
+            for name, value in profile.items():
+                setattr(user, name, value)
+            user.save()
+        return user
+
+
+class LoginSession(database.BaseModel):
+    """A signed-in browser. The cookie holds the id; the table only its hash."""
+
+    id_hash = pw.CharField(max_length=64, unique=True)
+    user = pw.ForeignKeyField(User, backref="login_sessions", on_delete="CASCADE")
+    encrypted_access_token = pw.TextField(null=True)
+    access_token_expires_at = pw.DateTimeField(null=True)
+    created_at = pw.DateTimeField(default=utcnow)
+    last_seen_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "login_sessions"

@@ -1,0 +1,2 @@
+"""Playlists: reading them live, and every change to one (the change path, the writer,
+history, the workshop, saved sessions and upstream sources)."""

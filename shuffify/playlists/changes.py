@@ -1,0 +1,214 @@
+"""Changing a playlist's order: shuffle, undo, redo, and any other saved order.
+
+Every change starts from the live order read from Spotify (never one
+remembered from before, which is how the original dropped tracks added
+since), is recorded as a history step with its target order before the
+first write, and is then written with the fewest calls. A write that fails
+part way raises WriteInterrupted (503): the next request for the playlist
+completes it, and so does retry_in_background a few seconds later.
+"""
+
+import logging
+import threading
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from shuffify import shuffle
+from shuffify.database import released_after
+from shuffify.errors import Busy, Conflict, Forbidden, Refused
+from shuffify.models import User
+from shuffify.playlists import history
+from shuffify.playlists.writer import WriteIncomplete, live_uris, unwritable_reason, write_order
+from shuffify.spotify import Forbidden as SpotifyForbidden
+from shuffify.spotify import Spotify
+from shuffify.spotify import playlists as spotify_playlists
+
+log = logging.getLogger(__name__)
+RETRY_DELAYS_S = (2, 10, 30)
+
+
+@dataclass
+class LivePlaylist:
+    playlist_id: str
+    snapshot_id: str | None
+    tracks: list[dict]
+
+    @property
+    def uris(self) -> list[str | None]:
+        return [track["uri"] for track in self.tracks]
+
+
+def check_editable(spotify: Spotify, user: User, playlist_id: str) -> dict:
+    """The playlist's metadata, if the user may change it (403 otherwise)."""
+    meta = spotify_playlists.metadata(spotify, playlist_id)
+    if not spotify_playlists.is_editable(meta, user.spotify_id):
+        raise Forbidden("you can only change your own or collaborative playlists")
+    return meta
+
+
+def load_editable(spotify: Spotify, user: User, playlist_id: str) -> LivePlaylist:
+    """The playlist as it is now on Spotify, if the user may change it."""
+    meta = check_editable(spotify, user, playlist_id)
+    try:
+        tracks = spotify_playlists.entries(spotify, playlist_id, meta)
+    except SpotifyForbidden:
+        raise Forbidden("Spotify does not share this playlist's tracks with Shuffify") from None
+    return LivePlaylist(playlist_id, meta.get("snapshot_id"), tracks)
+
+
+class WriteInterrupted(Busy):
+    """A write stopped part way: the caller arranges for settle() to run again soon."""
+
+    def __init__(self, message: str, user: User, playlist_id: str):
+        super().__init__(message)
+        self.user = user
+        self.playlist_id = playlist_id
+
+
+def settle(spotify: Spotify, user: User, playlist_id: str) -> None:
+    """Complete a write that stopped part way, if there is one."""
+    record = history.history_of(user, playlist_id)
+    if record is None or record.pending_uris is None:
+        return
+    live = live_uris(spotify, playlist_id)
+    target, _ = restored_order(record.pending_uris, live)  # tracks added meanwhile stay
+    try:
+        write_order(spotify, playlist_id, live, target, None)
+    except WriteIncomplete as incomplete:
+        raise WriteInterrupted(str(incomplete), user, playlist_id) from None
+    history.set_pending(record, None)
+    log.info("completed an interrupted write of playlist %s", playlist_id)
+
+
+def apply_change(
+    spotify: Spotify, user: User, live: LivePlaylist, target: list, kind: str, label: str | None
+) -> dict:
+    """Record target as a new step and write it; the answer of a change."""
+    reason = unwritable_reason(live.uris, target)
+    if reason:
+        raise Refused(reason)
+    if target == live.uris:
+        return answer(False, target, history.history_of(user, live.playlist_id), live.snapshot_id)
+    record = history.record_change(user, live.playlist_id, live.uris, target, kind, label)
+    return answer(True, target, record, _write(spotify, user, record, live, target))
+
+
+def _write(spotify: Spotify, user: User, record, live: LivePlaylist, target: Sequence):
+    """Write target; the playlist's new snapshot_id."""
+    try:
+        snapshot_id = write_order(spotify, live.playlist_id, live.uris, target, live.snapshot_id)
+    except WriteIncomplete as incomplete:
+        raise WriteInterrupted(str(incomplete), user, live.playlist_id) from None
+    history.set_pending(record, None)
+    return snapshot_id
+
+
+def answer(changed: bool, uris: Sequence, record, snapshot_id: str | None, **extra) -> dict:
+    """The answer of a change: the order, the playlist's snapshot, where the history is."""
+    return {
+        "changed": changed,
+        "track_uris": list(uris),
+        "snapshot_id": snapshot_id,
+        **extra,
+        "history": history.summary(record),
+    }
+
+
+def shuffle_playlist(
+    spotify: Spotify,
+    user: User,
+    playlist_id: str,
+    algorithm: str,
+    params: object,
+    label: str | None = None,
+) -> dict:
+    """Shuffle the live order with an algorithm and write it; label names who asked."""
+    checked = checked_params(algorithm, params)
+    settle(spotify, user, playlist_id)
+    live = load_editable(spotify, user, playlist_id)
+    if not live.tracks:
+        raise Refused("this playlist is empty: there is nothing to shuffle")
+    shuffled = shuffle.shuffle(algorithm, live.tracks, checked)
+    uris = [t["uri"] for t in shuffled]
+    return apply_change(spotify, user, live, uris, "shuffle", label or algorithm)
+
+
+def checked_params(algorithm: object, params: object) -> dict:
+    """The algorithm's parameters with defaults, or a Refused (400) naming what is wrong."""
+    try:
+        return shuffle.validate_params(algorithm, params)
+    except shuffle.InvalidParams as invalid:
+        raise Refused(str(invalid)) from None
+
+
+def preview(
+    spotify: Spotify, user: User, playlist_id: str, algorithm: str, params: object, uris
+) -> dict:
+    """The order an algorithm would give, written nowhere."""
+    checked = checked_params(algorithm, params)
+    live = load_editable(spotify, user, playlist_id)
+    tracks = live.tracks if uris is None else tracks_for(uris, live.tracks)
+    return {"track_uris": [t["uri"] for t in shuffle.shuffle(algorithm, tracks, checked)]}
+
+
+def tracks_for(uris: Sequence[str], known: list[dict]) -> list[dict]:
+    """Tracks for a staged list, with the metadata that came with the playlist's items."""
+    by_uri = {track["uri"]: track for track in known}
+    return [by_uri.get(uri) or {"uri": uri, "artists": [], "album": None} for uri in uris]
+
+
+def step(spotify: Spotify, user: User, playlist_id: str, direction: int) -> dict:
+    """Undo (-1) or redo (+1): restore the neighbouring step, keeping tracks added since."""
+    settle(spotify, user, playlist_id)
+    record = history.history_of(user, playlist_id)
+    neighbour = history.neighbour(record, direction)
+    if neighbour is None:
+        raise Conflict(f"nothing to {'undo' if direction < 0 else 'redo'}")
+    live = load_editable(spotify, user, playlist_id)
+    target, kept = restored_order(neighbour.track_uris, live.uris)
+    history.move_to(record, neighbour, target)
+    snapshot_id = _write(spotify, user, record, live, target)
+    return answer(target != live.uris, target, record, snapshot_id, kept=kept)
+
+
+def restored_order(step_uris: list, live: list) -> tuple[list, list]:
+    """The step's order (without what cannot be added back), then the tracks kept.
+
+    Restoring never removes a track: whatever is live but not in the step
+    (added on Spotify, or by the change being undone) is kept at the end.
+    """
+    restorable = Counter({u: n for u, n in Counter(step_uris).items() if addable(u)})
+    restorable.update({u: n for u, n in Counter(live).items() if not addable(u)})
+    target = []
+    for uri in step_uris:
+        if restorable[uri] > 0:
+            restorable[uri] -= 1
+            target.append(uri)
+    surplus = Counter(live) - Counter(target)
+    kept = []
+    for uri in live:
+        if surplus[uri] > 0:
+            surplus[uri] -= 1
+            kept.append(uri)
+    return target + kept, kept
+
+
+def addable(uri: str | None) -> bool:
+    return uri is not None and not uri.startswith("spotify:local:")
+
+
+def retry_in_background(spotify: Spotify, user: User, playlist_id: str, database) -> None:
+    """Complete an interrupted write from a thread, a few times, as the user."""
+
+    def run() -> None:
+        for delay in RETRY_DELAYS_S:
+            threading.Event().wait(delay)
+            try:
+                with released_after(database):
+                    settle(spotify, user, playlist_id)
+                return
+            except Exception as error:  # the database may be away too: try again later
+                log.warning("completing playlist %s failed again: %s", playlist_id, error)
+
+    threading.Thread(target=run, name="write-retry", daemon=True).start()

@@ -1,0 +1,75 @@
+"""What a scheduled run does: raid new tracks in from sources, shuffle, or both.
+
+A raid appends the items of the sources that the target does not hold yet,
+each once; a source that is gone or that Spotify shares only as metadata is
+named in the run's message, and the others still count. A shuffle is the
+dashboard's: live order, no track lost. raid_and_shuffle shuffles the raided
+list and writes once. Each run that changes the playlist is one undo step,
+recorded before the write and completed after a failure like any other.
+"""
+
+from dataclasses import dataclass, field
+
+from shuffify import shuffle
+from shuffify.models import JobType, Schedule, User
+from shuffify.playlists import changes, sources
+from shuffify.spotify import Forbidden, NotFound, Spotify
+from shuffify.spotify import playlists as spotify_playlists
+
+
+@dataclass
+class Outcome:
+    tracks_added: int = 0
+    tracks_total: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def execute(spotify: Spotify, schedule: Schedule) -> Outcome:
+    """Run the schedule's job once, as its user."""
+    user, target = schedule.user, schedule.target_playlist_id
+    changes.settle(spotify, user, target)
+    live = changes.load_editable(spotify, user, target)
+    outcome = Outcome()
+    tracks = list(live.tracks)
+    if schedule.job_type in (JobType.RAID, JobType.RAID_AND_SHUFFLE):
+        new = raided(spotify, user, schedule, live.uris, outcome)
+        tracks += new
+        outcome.tracks_added = len(new)
+    if schedule.job_type in (JobType.SHUFFLE, JobType.RAID_AND_SHUFFLE) and tracks:
+        params = changes.checked_params(schedule.algorithm_name, schedule.algorithm_params or {})
+        tracks = shuffle.shuffle(schedule.algorithm_name, tracks, params)
+    outcome.tracks_total = len(tracks)
+    label = f"schedule: {schedule.job_type}"
+    changes.apply_change(spotify, user, live, [t["uri"] for t in tracks], "schedule", label)
+    return outcome
+
+
+def source_ids(user: User, schedule: Schedule) -> list[str]:
+    """The schedule's own sources, or else the target's upstream sources."""
+    own = list(schedule.source_playlist_ids or [])
+    if own:
+        return own
+    upstream = sources.of_target(user, schedule.target_playlist_id)
+    return [row.source_playlist_id for row in upstream]
+
+
+def raided(spotify: Spotify, user: User, schedule: Schedule, held: list, outcome) -> list[dict]:
+    """The sources' tracks the target does not hold, each once, in source order."""
+    seen = set(held)
+    new = []
+    for source_id in source_ids(user, schedule):
+        for track in _source_tracks(spotify, source_id, outcome):
+            if track["uri"] not in seen and changes.addable(track["uri"]):
+                seen.add(track["uri"])
+                new.append(track)
+    return new
+
+
+def _source_tracks(spotify: Spotify, source_id: str, outcome: Outcome) -> list[dict]:
+    try:
+        return spotify_playlists.entries(spotify, source_id)
+    except NotFound:
+        outcome.notes.append(f"source {source_id} is gone from Spotify")
+    except Forbidden:
+        outcome.notes.append(f"source {source_id}: Spotify shares only its details, not its tracks")
+    return []

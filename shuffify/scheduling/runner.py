@@ -1,0 +1,304 @@
+"""The job runner: a thread in every app process that claims due schedules and runs them.
+
+Claiming, after Oban and procrastinate: one short transaction picks one
+schedule that is due (or has a queued "run now") and is not leased, sets its
+lease and moves next_run_at on, and inserts or starts its job_executions row.
+On PostgreSQL the pick is SELECT ... FOR UPDATE SKIP LOCKED: concurrent
+processes skip each other's rows instead of waiting, and because the lease
+lives on the schedule row itself, a process that reads the row after another
+committed sees the lease (PostgreSQL re-checks a locked row's own columns,
+not a subquery). It is one transaction, so it is safe through PgBouncer in
+transaction mode. On SQLite the transaction takes the write lock first
+(BEGIN IMMEDIATE). So every due run is claimed exactly once, and one schedule
+never runs twice at once.
+
+A running schedule's lease is extended while it runs (the heartbeat). A
+process that dies leaves its lease to expire: the next process to look marks
+that run failed ("the process running it stopped") and the schedule runs at
+its next due time. Every state is a row: nothing in memory is the truth.
+"""
+
+import logging
+import threading
+from datetime import datetime, timedelta
+
+import peewee as pw
+
+from shuffify.database import is_sqlite, released_after, write_transaction
+from shuffify.errors import Refused
+from shuffify.health import first_line
+from shuffify.models import JobExecution, Schedule
+from shuffify.playlists.changes import WriteInterrupted
+from shuffify.scheduling import jobs
+from shuffify.scheduling.schedules import next_run
+from shuffify.spotify import SpotifyError
+
+log = logging.getLogger(__name__)
+
+KEEP_EXECUTIONS = 100
+MAX_FAILURES = 5
+MESSAGE_LIMIT = 500
+DIED = "the process running it stopped"
+
+
+class Runner:
+    """Claims and runs due schedules until stopped."""
+
+    def __init__(
+        self,
+        services,
+        database: pw.Database,
+        poll_s: float,
+        lease_s: int,
+        stopping: threading.Event | None = None,
+    ):
+        self.services = services
+        self.database = database
+        self.poll_s = poll_s
+        self.lease = timedelta(seconds=lease_s)
+        self._wake = threading.Event()
+        self._stopping = stopping or threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def clock(self) -> datetime:
+        return self.services.clock()
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="runner", daemon=True)
+        self._thread.start()
+
+    def wake(self) -> None:
+        """Look for work now (after a "run now" or a new schedule)."""
+        self._wake.set()
+
+    def stop(self, timeout: float) -> None:
+        """Claim nothing more; wait up to timeout for a run in progress (else: the lease)."""
+        self._stopping.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                with released_after(self.database):
+                    self.run_pending()
+            except (pw.PeeweeException, OSError) as error:
+                log.warning("runner: database unavailable: %s", first_line(error))
+            except Exception:  # the thread must outlive any one bad row or run
+                log.exception("runner: unexpected error; looking again at the next poll")
+            self._wake.wait(self.poll_s)
+            self._wake.clear()
+
+    def run_pending(self) -> int:
+        """Recover dead runs, then claim and run until nothing is due; the runs done."""
+        if not self.services.schema_ready():
+            return 0
+        recover_expired(self.clock())
+        done = 0
+        while not self._stopping.is_set():
+            claimed = claim(self.clock(), self.lease)
+            if claimed is None:
+                return done
+            self.run(*claimed)
+            done += 1
+        return done
+
+    def run(self, schedule: Schedule, execution: JobExecution) -> None:
+        """Run one claimed execution and record how it ended."""
+        heartbeat = _Heartbeat(self, schedule.id)
+        heartbeat.start()
+        try:
+            outcome = jobs.execute(self.services.background_spotify(schedule.user), schedule)
+        except WriteInterrupted as interrupted:
+            self.services.retry_write(interrupted.user, interrupted.playlist_id)
+            finish(schedule.id, execution.id, self.clock(), None, _message(interrupted))
+        except (SpotifyError, Refused) as error:
+            finish(schedule.id, execution.id, self.clock(), None, _message(error))
+        except Exception:
+            log.exception("schedule %s: run failed", schedule.id)
+            finish(schedule.id, execution.id, self.clock(), None, "an internal error stopped it")
+        else:
+            finish(schedule.id, execution.id, self.clock(), outcome, None)
+        finally:
+            heartbeat.stop()
+
+
+class _Heartbeat:
+    """Extends a running schedule's lease every third of it."""
+
+    def __init__(self, runner: Runner, schedule_id: int):
+        self.runner = runner
+        self.schedule_id = schedule_id
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name="heartbeat", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def _beat(self) -> None:
+        every = self.runner.lease.total_seconds() / 3
+        while not self._done.wait(every):
+            try:
+                with self.runner.database.connection_context():
+                    Schedule.update(lease_until=self.runner.clock() + self.runner.lease).where(
+                        (Schedule.id == self.schedule_id) & Schedule.lease_until.is_null(False)
+                    ).execute()
+            except pw.PeeweeException as error:  # try again at the next beat
+                log.warning("runner: heartbeat failed: %s", first_line(error))
+
+
+def _message(error: Exception) -> str:
+    return (getattr(error, "message", None) or str(error))[:MESSAGE_LIMIT]
+
+
+def claim(now: datetime, lease: timedelta) -> tuple[Schedule, JobExecution] | None:
+    """Claim one due or queued schedule that is not leased; None when there is none."""
+    with write_transaction():
+        schedule = _pick(Schedule._meta.database, now)
+        if schedule is None:
+            return None
+        queued = (
+            JobExecution.select()
+            .where((JobExecution.schedule == schedule) & (JobExecution.status == "queued"))
+            .order_by(JobExecution.id)
+            .first()
+        )
+        due = schedule.is_enabled and schedule.next_run_at and schedule.next_run_at <= now
+        following = _following_run(schedule, now) if due else schedule.next_run_at
+        Schedule.update(next_run_at=following, lease_until=now + lease).where(
+            Schedule.id == schedule.id
+        ).execute()
+        execution = _start_execution(schedule, queued, now)
+    return schedule, execution
+
+
+def _following_run(schedule: Schedule, now: datetime) -> datetime | None:
+    """The next due time in phase, or None when the stored timing is unusable (it is then
+    paused with the reason, so one bad row never stops the runner)."""
+    try:
+        return next_run(schedule.schedule_type, schedule.schedule_value, now, schedule.next_run_at)
+    except (ValueError, KeyError) as error:
+        Schedule.update(
+            is_enabled=False,
+            last_error=f"paused: its timing {schedule.schedule_value!r} is not valid ({error})",
+        ).where(Schedule.id == schedule.id).execute()
+        return None
+
+
+def _pick(database: pw.Database, now: datetime) -> Schedule | None:
+    queued = JobExecution.select(JobExecution.schedule).where(JobExecution.status == "queued")
+    query = (
+        Schedule.select()
+        .where(
+            ((Schedule.is_enabled & (Schedule.next_run_at <= now)) | Schedule.id.in_(queued))
+            & (Schedule.lease_until.is_null() | (Schedule.lease_until < now))
+        )
+        .order_by(Schedule.next_run_at.asc(nulls="LAST"), Schedule.id)
+        .limit(1)
+    )
+    if not is_sqlite(database):
+        query = query.for_update(skip_locked=True)
+    return query.first()
+
+
+def _start_execution(schedule: Schedule, queued: JobExecution | None, now: datetime):
+    if queued is None:
+        return JobExecution.create(schedule=schedule, status="running", started_at=now)
+    queued.status, queued.started_at = "running", now
+    queued.save(only=[JobExecution.status, JobExecution.started_at])
+    return queued
+
+
+def finish(schedule_id: int, execution_id: int, now: datetime, outcome, error: str | None) -> None:
+    """Record the run's end on the execution and the schedule, and release the lease.
+
+    Only a run still `running` is finished: one that another process already
+    marked as stopped (its lease ran out) keeps that verdict.
+    """
+    with write_transaction():
+        status = "failed" if error else "success"
+        finished = (
+            JobExecution.update(
+                status=status,
+                completed_at=now,
+                tracks_added=outcome.tracks_added if outcome else 0,
+                tracks_total=outcome.tracks_total if outcome else None,
+                error_message=error or ("; ".join(outcome.notes) or None),
+            )
+            .where((JobExecution.id == execution_id) & (JobExecution.status == "running"))
+            .execute()
+        )
+        if finished:
+            _record_on_schedule(schedule_id, status, error, now)
+            _prune(schedule_id)
+
+
+def _record_on_schedule(schedule_id: int, status: str, error: str | None, now: datetime):
+    """The run's result on the schedule; the 5th failure in a row pauses it.
+
+    Column updates, not a save of a row read earlier: a PATCH or a claim made
+    meanwhile by another process keeps its columns.
+    """
+    failures = Schedule.consecutive_failures + 1 if error else 0
+    Schedule.update(
+        last_run_at=now,
+        last_status=status,
+        last_error=error,
+        lease_until=None,
+        consecutive_failures=failures,
+    ).where(Schedule.id == schedule_id).execute()
+    if error:
+        Schedule.update(
+            is_enabled=False,
+            next_run_at=None,
+            last_error=f"paused after {MAX_FAILURES} failed runs in a row; last: {error}",
+        ).where(
+            (Schedule.id == schedule_id)
+            & Schedule.is_enabled
+            & (Schedule.consecutive_failures >= MAX_FAILURES)
+        ).execute()
+
+
+def _prune(schedule_id: int) -> None:
+    newest = (
+        JobExecution.select(JobExecution.id)
+        .where(JobExecution.schedule == schedule_id)
+        .order_by(JobExecution.id.desc())
+        .limit(KEEP_EXECUTIONS)
+    )
+    JobExecution.delete().where(
+        (JobExecution.schedule == schedule_id)
+        & JobExecution.id.not_in(newest)
+        & (JobExecution.status != "queued")
+    ).execute()
+
+
+def recover_expired(now: datetime) -> int:
+    """Fail the runs whose process stopped (lease passed); the schedules run again when due.
+
+    On PostgreSQL the expired rows are locked (SKIP LOCKED: one being claimed
+    or recovered elsewhere is left alone), so a recovery never undoes a claim.
+    Enabled schedules without a due time (rows from before the runner) get one.
+    """
+    with write_transaction():
+        query = Schedule.select(Schedule.id).where(Schedule.lease_until < now)
+        if not is_sqlite(Schedule._meta.database):
+            query = query.for_update(skip_locked=True)
+        expired = [row.id for row in query]
+        for schedule_id in expired:
+            JobExecution.update(status="failed", completed_at=now, error_message=DIED).where(
+                (JobExecution.schedule == schedule_id) & (JobExecution.status == "running")
+            ).execute()
+            _record_on_schedule(schedule_id, "failed", DIED, now)
+        for schedule in Schedule.select().where(
+            Schedule.is_enabled & Schedule.next_run_at.is_null()
+        ):
+            Schedule.update(next_run_at=_following_run(schedule, now)).where(
+                Schedule.id == schedule.id
+            ).execute()
+    return len(expired)

@@ -1,0 +1,154 @@
+"""What every /api route shares: the signed-in user, CSRF, JSON bodies, errors.
+
+api_route() wraps a handler so that it runs only with the schema current and
+a live login session (401 otherwise), checks the CSRF token of every write
+(403, nothing changed), and turns the Spotify client's errors into answers:
+a long rate limit is 503 with Retry-After, a revoked refresh token ends the
+session with 401 "sign in again". A Refused from a plain function becomes
+its status and message. Handlers translate HTTP to calls of plain
+functions and back, nothing more.
+"""
+
+import functools
+import json
+import re
+
+import bottle
+
+from shuffify.accounts import login_sessions
+from shuffify.accounts.tokens import SessionTokens
+from shuffify.database import release_idle_connection
+from shuffify.errors import Refused
+from shuffify.models import LoginSession, User
+from shuffify.playlists.changes import WriteInterrupted
+from shuffify.spotify import RateLimited, Revoked, Spotify, SpotifyError
+from shuffify.web.services import Services
+
+MAX_BODY_BYTES = 512 * 1024  # room for a 10,000-item track list
+SESSION_COOKIE = "shuffify_session"
+CSRF_HEADER = "X-CSRF-Token"
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+SESSION_KEY = "shuffify.login_session"
+SPOTIFY_KEY = "shuffify.spotify"
+SPOTIFY_ID = re.compile(r"[A-Za-z0-9]{1,64}")  # base62, as Spotify's ids are
+
+
+def api_route(services: Services, handler):
+    """handler(*args) as a signed-in /api route."""
+
+    @functools.wraps(handler)
+    def wrapper(*args, **kwargs):
+        if not services.schema_ready():
+            bottle.abort(503, "the database schema is not ready yet; retry shortly")
+        require_session(services)
+        if bottle.request.method in WRITE_METHODS:
+            check_csrf(services, session_cookie())
+        try:
+            return handler(*args, **kwargs)
+        except Revoked as revoked:
+            login_sessions.end(session_cookie())
+            signed_out = bottle.HTTPError(401, revoked.message)
+            clear_session_cookie(services, signed_out)
+            raise signed_out from None
+        except SpotifyError as error:
+            raise spotify_http_error(error) from None
+        except WriteInterrupted as interrupted:
+            services.retry_write(interrupted.user, interrupted.playlist_id)
+            bottle.abort(interrupted.status, interrupted.message)
+        except Refused as refusal:
+            bottle.abort(refusal.status, refusal.message)
+
+    return wrapper
+
+
+def spotify_http_error(error: SpotifyError) -> bottle.HTTPError:
+    """The answer for a Spotify error that reached a route."""
+    if isinstance(error, RateLimited):
+        return bottle.HTTPError(503, error.message, **{"Retry-After": str(error.retry_after_s)})
+    status = error.status if error.status in (401, 403, 404, 503) else 502
+    return bottle.HTTPError(status, error.message)
+
+
+def require_session(services: Services) -> LoginSession:
+    session = login_sessions.find(session_cookie(), services.clock())
+    if session is None:
+        bottle.abort(401, "not signed in: sign in with Spotify first")
+    bottle.request.environ[SESSION_KEY] = session
+    return session
+
+
+def check_csrf(services: Services, session_id: str) -> None:
+    given = bottle.request.get_header(CSRF_HEADER) or _form_csrf_token()
+    if not given or not services.keys.csrf_matches(session_id, given):
+        bottle.abort(403, f"missing or wrong CSRF token (send the {CSRF_HEADER} header)")
+
+
+def _form_csrf_token() -> str:
+    if bottle.request.content_type.startswith("application/x-www-form-urlencoded"):
+        return bottle.request.forms.get("csrf_token", "")
+    return ""
+
+
+def session_cookie() -> str:
+    return bottle.request.get_cookie(SESSION_COOKIE, "")
+
+
+def set_session_cookie(services: Services, session_id: str) -> None:
+    bottle.response.set_cookie(
+        SESSION_COOKIE,
+        session_id,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=services.settings.production,
+        max_age=login_sessions.COOKIE_MAX_AGE_S,
+    )
+
+
+def clear_session_cookie(services: Services, response: bottle.BaseResponse | None = None) -> None:
+    """Clear the cookie on the response (an error raised instead of bottle's own, if given)."""
+    (response or bottle.response).delete_cookie(
+        SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=services.settings.production
+    )
+
+
+def current_user() -> User:
+    return bottle.request.environ[SESSION_KEY].user
+
+
+def spotify(services: Services) -> Spotify:
+    """The Spotify client of this request's user (one per request)."""
+    environ = bottle.request.environ
+    if SPOTIFY_KEY not in environ:
+        session = environ[SESSION_KEY]
+        environ[SPOTIFY_KEY] = Spotify(
+            services.sender,
+            services.settings.spotify_api_url,
+            SessionTokens(services.tokens, session),
+            cache=services.items_cache.for_user(session.user_id),
+            before_wait=release_idle_connection,
+        )
+    return environ[SPOTIFY_KEY]
+
+
+def checked_playlist_id(playlist_id: str) -> str:
+    """A playlist id safe to put in a Spotify URL; anything else is no playlist at all."""
+    if not SPOTIFY_ID.fullmatch(playlist_id):
+        bottle.abort(404, "no such playlist")
+    return playlist_id
+
+
+def json_body() -> dict:
+    """The request body as a JSON object, or a 4xx."""
+    if bottle.request.content_length > MAX_BODY_BYTES:
+        bottle.abort(413, f"request body over {MAX_BODY_BYTES} bytes")
+    raw = bottle.request.body.read(MAX_BODY_BYTES + 1)  # chunked bodies have no length
+    if len(raw) > MAX_BODY_BYTES:
+        bottle.abort(413, f"request body over {MAX_BODY_BYTES} bytes")
+    try:
+        body = json.loads(raw or b"null")
+    except (ValueError, UnicodeDecodeError):
+        bottle.abort(400, "request body is not valid JSON")
+    if not isinstance(body, dict):
+        bottle.abort(400, "request body must be a JSON object")
+    return body

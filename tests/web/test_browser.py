@@ -1,0 +1,455 @@
+"""The pages in a real browser (issue 13): Debian's Chromium driven by playwright, against a real
+`python app.py` process and the fake Spotify filled with tests/demo_data.py.
+
+Every test fails on any console error or uncaught exception in the page (a CSP violation is a
+console error), unless the test names the one error it expects. Covered: sign in and out;
+shuffle, undo and redo on the dashboard (the fake's order changes and comes back); in the
+workshop a keyboard reorder, a removal, search with paging and an add, then Save to Spotify
+(the fake's order is the staged list); the 409 conflict shown as a choice, then overwrite; a
+drag and drop; a playlist shared as metadata only; saved sessions (save, load, rename,
+delete); upstream sources; adding a whole playlist; schedules created (interval and cron,
+shuffle and raid), run now (the history shows the run), edited and paused, a refusal shown
+in words; the account deleted. test_screenshots checks every page at 390 and 1280 px (no
+horizontal overflow, every control named) and writes docs/screenshots/<page>-<width>.png.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+from demo_data import DEMO_NAME, playlist_id, seed_demo
+from fake_spotify import FakeSpotify
+from pg_cluster import free_port
+from playwright.sync_api import expect, sync_playwright
+from polling import wait_until
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+WIDTHS = {390: 844, 1280: 900}  # viewport width -> height
+MORNING_RUN = playlist_id("Morning Run")
+DEEP_FOCUS = playlist_id("Deep Focus")
+VINYL = playlist_id("Theo's Vinyl Finds")
+
+expect.set_options(timeout=15_000)
+
+
+class Site:
+    def __init__(self, fake: FakeSpotify, app, port: int):
+        self.fake = fake
+        self.app = app
+        self.url = f"http://127.0.0.1:{port}"
+
+
+class Console:
+    """What the page said in error; a test may allow errors matching a pattern."""
+
+    def __init__(self):
+        self.errors: list[str] = []
+        self.allowed: list[str] = []
+
+    def allow(self, pattern: str) -> None:
+        self.allowed.append(pattern)
+
+    def unexpected(self) -> list[str]:
+        return [e for e in self.errors if not any(re.search(a, e) for a in self.allowed)]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def site(apps, tmp_path):
+    """The app as production runs it, on SQLite, signing in against the seeded fake."""
+    with FakeSpotify() as fake:
+        seed_demo(fake)
+        port = free_port()
+        app = apps(
+            "web",
+            PORT=str(port),
+            APP_ENV="development",
+            DATABASE_URL=f"sqlite:///{tmp_path / 'web.db'}",
+            LOG_LEVEL="WARNING",
+            SCHEDULER_POLL_S="1",
+            SPOTIFY_CLIENT_ID=fake.client_id,
+            SPOTIFY_CLIENT_SECRET=fake.client_secret,
+            SPOTIFY_ACCOUNTS_URL=fake.accounts_url,
+            SPOTIFY_API_URL=fake.api_url,
+            SPOTIFY_REDIRECT_URI=f"http://127.0.0.1:{port}/callback",
+            DEMO="true",
+        )
+        app.wait_for_health()
+        yield Site(fake, app, port)
+
+
+@pytest.fixture
+def console():
+    return Console()
+
+
+def open_page(browser, console: Console, width: int = 1280):
+    context = browser.new_context(viewport={"width": width, "height": WIDTHS[width]})
+    page = context.new_page()
+    page.on("console", lambda m: console.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: console.errors.append(f"uncaught: {error}"))
+    page.on("dialog", lambda dialog: dialog.accept())  # confirm() before deleting
+    return context, page
+
+
+@pytest.fixture
+def page(browser, console):
+    context, page = open_page(browser, console)
+    yield page
+    context.close()
+    assert console.unexpected() == []
+
+
+def sign_in(page, site: Site) -> None:
+    page.goto(site.url + "/")
+    page.get_by_role("link", name="Sign in with Spotify").click()
+    page.wait_for_url(site.url + "/")
+    expect(page.get_by_role("heading", name="Your playlists")).to_be_visible()
+    expect(page.locator(".card").first).to_be_visible()
+
+
+def status(page):
+    return page.locator("#status")
+
+
+def staged_uris(page) -> list[str]:
+    return page.locator("#tracks li.track").evaluate_all("rows => rows.map(r => r.dataset.uri)")
+
+
+def open_workshop(page, site: Site, playlist: str = MORNING_RUN) -> None:
+    page.goto(f"{site.url}/workshop/{playlist}")
+    expect(page.locator("#tracks li.track").first).to_be_visible()
+    expect(page.locator("#progress")).to_be_hidden()  # every panel loaded
+
+
+# --- flows ----------------------------------------------------------------------------------
+
+
+def test_sign_in_shows_the_dashboard_and_sign_out_ends_it(page, site):
+    sign_in(page, site)
+    expect(page.locator("header .user-name")).to_have_text(DEMO_NAME)
+    names = page.locator(".card h3").all_inner_texts()
+    assert names == [
+        "Morning Run",
+        "Deep Focus",
+        "Road Trip",
+        "Sunday Kitchen",
+        "Everything, Ever",
+        "Band Practice",
+    ]
+    expect(page.locator(".card", has_text="Everything, Ever")).to_contain_text("1,000 tracks")
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(site.url + "/")
+    expect(page.get_by_role("link", name="Sign in with Spotify")).to_be_visible()
+    page.goto(f"{site.url}/workshop/{MORNING_RUN}")
+    assert page.url == site.url + "/"  # signed out: the workshop sends you home
+
+
+def test_shuffle_undo_and_redo_on_the_dashboard(page, site):
+    before = site.fake.playlist_uris(MORNING_RUN)
+    sign_in(page, site)
+    page.get_by_role("button", name="Shuffle Morning Run").click()
+    expect(page.locator("#shuffle-heading")).to_contain_text("Morning Run")
+    page.get_by_label("Algorithm").select_option("artist_spacing")
+    expect(page.get_by_label("Min spacing")).to_have_value("1")
+    page.get_by_label("Seed (optional)").fill("7")
+    page.get_by_role("button", name="Shuffle", exact=True).click()
+    expect(status(page)).to_contain_text("Shuffled with Artist spacing")
+    expect(page.locator("#history-position")).to_have_text("History: step 2 of 2.")
+    shuffled = site.fake.playlist_uris(MORNING_RUN)
+    assert shuffled != before and sorted(shuffled) == sorted(before)
+    expect(page.locator("#redo-button")).to_be_disabled()
+
+    page.get_by_role("button", name="Undo").click()
+    expect(status(page)).to_contain_text("Undone")
+    expect(page.locator("#history-position")).to_have_text("History: step 1 of 2.")
+    assert site.fake.playlist_uris(MORNING_RUN) == before
+    expect(page.locator("#undo-button")).to_be_disabled()
+
+    page.get_by_role("button", name="Redo").click()
+    expect(status(page)).to_contain_text("Redone")
+    assert site.fake.playlist_uris(MORNING_RUN) == shuffled
+
+
+def test_workshop_reorder_by_keyboard_remove_search_add_and_save(page, site):
+    original = site.fake.playlist_uris(MORNING_RUN)
+    sign_in(page, site)
+    open_workshop(page, site)
+    rows = page.locator("#tracks li.track")
+    expect(rows).to_have_count(24)
+    first_title = rows.nth(0).locator(".title").inner_text()
+    expect(page.locator("#modified")).to_be_hidden()
+
+    # Keyboard only: focus the first track's "Move down", press Enter twice.
+    rows.nth(0).get_by_role("button", name="Move down").focus()
+    page.keyboard.press("Enter")
+    expect(rows.nth(1).locator(".title")).to_have_text(first_title)
+    focused = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert focused == f"Move down: {first_title}"  # focus followed the track
+    page.keyboard.press("Enter")
+    expect(rows.nth(2).locator(".title")).to_have_text(first_title)
+    expect(page.locator("#modified")).to_be_visible()
+    expected = [original[1], original[2], original[0], *original[3:]]
+    assert staged_uris(page) == expected
+
+    # Remove the fourth track, with the keyboard too.
+    rows.nth(3).get_by_role("button", name="Remove").focus()
+    page.keyboard.press("Enter")
+    del expected[3]
+    expect(rows).to_have_count(23)
+    assert staged_uris(page) == expected
+
+    # Search (10 a page), page on, add one.
+    page.get_by_label("Tracks, artists or albums").fill("Moss")
+    page.get_by_label("Tracks, artists or albums").press("Enter")
+    results = page.locator("#search-results li")
+    expect(results).to_have_count(10)
+    expect(page.locator("#search-results .pager")).to_contain_text("1\N{EN DASH}10 of 20")
+    page.locator("#search-results").get_by_role("button", name="Next").click()
+    expect(page.locator("#search-results .pager")).to_contain_text("11\N{EN DASH}20 of 20")
+    added_name = results.nth(0).locator(".text").inner_text().split(" — ")[0]
+    results.nth(0).get_by_role("button", name=re.compile("^Add")).click()
+    expect(rows).to_have_count(24)
+    expect(rows.nth(23).locator(".title")).to_have_text(added_name)
+    expect(rows.nth(23).locator(".sub")).to_contain_text("Moss & Mirrors")
+    staged = staged_uris(page)
+    assert staged[:23] == expected and staged[23] not in original
+
+    page.get_by_role("button", name="Save to Spotify").click()
+    expect(status(page)).to_contain_text("Saved to Spotify: 24 tracks")
+    assert site.fake.playlist_uris(MORNING_RUN) == staged
+    expect(page.locator("#modified")).to_be_hidden()
+    assert staged_uris(page) == staged  # reloaded from Spotify: the same list
+
+
+def test_workshop_conflict_is_a_choice_and_overwrite_saves(page, site, console):
+    console.allow(r"status of 409")  # the browser logs the 409 answer itself
+    sign_in(page, site)
+    open_workshop(page, site)
+    page.locator("#tracks li.track").nth(0).get_by_role("button", name="Move down").click()
+    staged = staged_uris(page)
+    # Meanwhile the playlist changes on Spotify (another device, say).
+    csrf = page.locator('meta[name="csrf-token"]').get_attribute("content")
+    answer = page.request.post(
+        f"{site.url}/api/playlists/{MORNING_RUN}/shuffle",
+        data={"algorithm": "basic", "params": {"seed": 3}},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert answer.ok
+    live = site.fake.playlist_uris(MORNING_RUN)
+
+    page.get_by_role("button", name="Save to Spotify").click()
+    conflict = page.locator("#conflict")
+    expect(conflict).to_be_visible()
+    expect(conflict).to_contain_text("changed on Spotify since you loaded it")
+    assert site.fake.playlist_uris(MORNING_RUN) == live  # nothing written
+    expect(page.get_by_role("button", name="Reload from Spotify (drop my changes)")).to_be_focused()
+    page.get_by_role("button", name="Overwrite with my list").click()
+    expect(status(page)).to_contain_text("Saved to Spotify")
+    expect(conflict).to_be_hidden()
+    assert site.fake.playlist_uris(MORNING_RUN) == staged
+
+
+def test_workshop_drag_saved_sessions_sources_and_a_metadata_only_playlist(page, site):
+    sign_in(page, site)
+    open_workshop(page, site)
+    original = staged_uris(page)
+    rows = page.locator("#tracks li.track")
+    rows.nth(0).drag_to(rows.nth(2))  # drag and drop does what the buttons do
+    draft = staged_uris(page)
+    assert draft == [original[1], original[2], original[0], *original[3:]]
+
+    page.get_by_label("Name for the current list").fill("Draft A")
+    page.get_by_role("button", name="Save session").click()
+    expect(page.locator("#sessions")).to_contain_text("Draft A")
+    expect(page.locator("#sessions")).to_contain_text("24 tracks")
+    page.get_by_role("button", name="Undo changes").click()
+    assert staged_uris(page) == original
+    page.get_by_role("button", name="Load session Draft A").click()
+    assert staged_uris(page) == draft
+    expect(page.locator("#modified")).to_be_visible()
+
+    page.get_by_role("button", name="Rename session Draft A").click()
+    page.get_by_label("New name for “Draft A”").fill("Draft B")
+    page.get_by_role("button", name="Save name").click()
+    expect(page.get_by_role("button", name="Load session Draft B")).to_be_visible()
+    page.get_by_role("button", name="Delete session Draft B").click()  # confirm() accepted
+    expect(page.locator("#sessions")).to_have_text("No saved sessions.")
+
+    # Upstream sources: one of mine, then remove it.
+    page.get_by_label("One of my playlists").select_option(DEEP_FOCUS)
+    page.locator("#source-own-form").get_by_role("button", name="Add source").click()
+    expect(page.locator("#sources")).to_contain_text("Deep Focus")
+    page.get_by_role("button", name="Remove source Deep Focus").click()
+    expect(page.locator("#sources")).to_have_text("No sources.")
+
+    # Someone else's playlist: Spotify shares its details only, and the page says why.
+    page.get_by_label("Spotify playlist link, URI or ID").fill(
+        f"https://open.spotify.com/playlist/{VINYL}"
+    )
+    page.locator("#external-form").get_by_role("button", name="Load").click()
+    expect(page.locator("#external-results")).to_contain_text("Theo's Vinyl Finds")
+    expect(page.locator("#external-results")).to_contain_text("shares only this playlist")
+    expect(page.locator("#recent")).to_contain_text("Theo's Vinyl Finds")
+
+    # Add a whole playlist of mine at the end.
+    page.get_by_label("Playlist", exact=True).select_option(playlist_id("Road Trip"))
+    page.get_by_role("button", name="Show tracks").click()
+    page.get_by_role("button", name="Add all 40 tracks").click()
+    expect(page.locator("#tracks li.track")).to_have_count(64)
+
+
+def test_schedule_create_run_now_history_edit_and_pause(page, site, console):
+    console.allow(r"status of 400")  # the refused raid at the end
+    before = site.fake.playlist_uris(DEEP_FOCUS)
+    sign_in(page, site)
+    page.get_by_role("link", name="Schedules").click()
+    expect(page.locator("#schedule-count")).to_have_text("(0 / 5 configured)")
+    page.get_by_label("What to do").select_option("shuffle")
+    page.get_by_label("Playlist to change").select_option(label="Deep Focus")
+    page.get_by_label("Algorithm").select_option("basic")
+    page.get_by_label("Every…").check()
+    page.get_by_label("Interval").select_option("daily")
+    page.get_by_role("button", name="Create schedule").click()
+    card = page.locator(".schedule", has_text="Shuffle: Deep Focus")
+    expect(card).to_be_visible()
+    expect(card).to_contain_text("Daily")
+    expect(card.locator("dd").nth(3)).to_have_text(re.compile("never"))
+    expect(page.locator("#schedule-count")).to_have_text("(1 / 5 configured)")
+
+    page.get_by_role("button", name="Run Shuffle: Deep Focus now").click()
+    runs = card.locator(".runs tbody tr")
+    expect(runs.first).to_have_attribute("data-status", "success", timeout=30_000)
+    expect(runs.first).to_contain_text("manual")
+    expect(status(page)).to_contain_text("The run finished: success")
+    expect(card).to_contain_text("success")
+    wait_until(lambda: site.fake.playlist_uris(DEEP_FOCUS) != before, "the shuffle")
+
+    page.get_by_role("button", name="Edit Shuffle: Deep Focus").click()
+    page.get_by_label("Interval").select_option("weekly")
+    page.get_by_role("button", name="Save changes").click()
+    expect(card).to_contain_text("Weekly")
+
+    page.get_by_role("button", name="Pause Shuffle: Deep Focus").click()
+    expect(card.locator(".badge").first).to_have_text("paused")
+    expect(page.get_by_role("button", name="Resume Shuffle: Deep Focus")).to_be_visible()
+
+    # A raid needs sources: the API's refusal is shown in words.
+    page.get_by_label("What to do").select_option("raid")
+    expect(page.locator("#algorithm-block")).to_be_hidden()
+    page.get_by_role("button", name="Create schedule").click()
+    expect(status(page)).to_contain_text("source_playlist_ids must name at least one playlist")
+    expect(status(page)).to_have_class(re.compile("error"))
+
+    # A raid on a cron timer from a checked playlist of mine and a link, run now.
+    band_practice = playlist_id("Band Practice")
+    page.get_by_label("Playlist to change").select_option(label="Deep Focus")
+    page.get_by_label("Road Trip").check()
+    page.get_by_label("Other playlists: links, one per line").fill(
+        f"https://open.spotify.com/playlist/{band_practice}"
+    )
+    page.get_by_label("Cron expression (UTC)").check()
+    page.get_by_label("Cron expression", exact=True).fill("0 7 * * 1-5")
+    page.get_by_role("button", name="Create schedule").click()
+    raid = page.locator(".schedule", has_text="Raid: Deep Focus")
+    expect(raid).to_contain_text("Cron “0 7 * * 1-5” (UTC)")
+    expect(raid).to_contain_text("2 sources (Road Trip, Band Practice)")
+    page.get_by_role("button", name="Run Raid: Deep Focus now").click()
+    raid_run = raid.locator(".runs tbody tr").first
+    expect(raid_run).to_have_attribute("data-status", "success", timeout=30_000)
+    new_tracks = set(site.fake.playlist_uris(playlist_id("Road Trip"))) | set(
+        site.fake.playlist_uris(band_practice)
+    )
+    added = len(new_tracks - set(before))
+    expect(raid_run.locator("td").nth(2)).to_have_text(str(added))
+    assert len(site.fake.playlist_uris(DEEP_FOCUS)) == len(before) + added
+
+
+def test_delete_account_signs_out(page, site):
+    sign_in(page, site)
+    page.goto(site.url + "/privacy")
+    page.get_by_role("button", name="Delete my account and all my data").click()
+    page.wait_for_url(re.compile(r"/\?deleted=1$"))
+    expect(page.locator(".notice")).to_contain_text("are deleted")
+    expect(page.get_by_role("link", name="Sign in with Spotify")).to_be_visible()
+    assert page.request.get(site.url + "/api/me").status == 401
+
+
+# --- screenshots ----------------------------------------------------------------------------
+
+
+UNNAMED_CONTROLS = """() => [...document.querySelectorAll(
+    "input:not([type=hidden]), select, textarea, button, a[href]")]
+  .filter((c) => !c.closest("[hidden]"))
+  .filter((c) => !((c.getAttribute("aria-label") || "").trim()
+    || [...(c.labels || [])].some((l) => l.textContent.trim())
+    || ((c.tagName === "BUTTON" || c.tagName === "A") && c.textContent.trim())))
+  .map((c) => c.outerHTML.slice(0, 120))"""
+
+
+WIDE = """() => [...document.querySelectorAll("body *")]
+  .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth)
+  .map((e) => e.tagName + "." + e.className + " " + Math.round(e.getBoundingClientRect().right))"""
+
+
+def shoot(page, name: str, width: int) -> None:
+    """Check the page fits the width and labels every control, then screenshot it."""
+    assert page.evaluate(UNNAMED_CONTROLS) == [], name
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, page.evaluate(WIDE)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    height = min(page.evaluate("document.documentElement.scrollHeight"), 2400)
+    page.screenshot(
+        path=SCREENSHOTS / f"{name}-{width}.png",
+        full_page=True,
+        clip={"x": 0, "y": 0, "width": width, "height": height},
+        animations="disabled",
+    )
+
+
+@pytest.mark.parametrize("width", sorted(WIDTHS))
+def test_screenshots(browser, console, site, width):
+    """Every page at 390 and 1280 px, with the fake's data, into docs/screenshots/."""
+    context, page = open_page(browser, console, width)
+    try:
+        page.goto(site.url + "/")
+        shoot(page, "landing", width)
+        sign_in(page, site)
+        page.get_by_role("button", name="Shuffle Road Trip").click()
+        page.get_by_label("Seed (optional)").fill("42")
+        page.get_by_role("button", name="Shuffle", exact=True).click()
+        expect(status(page)).to_contain_text("Shuffled with Basic")
+        page.evaluate("window.scrollTo(0, 0)")
+        shoot(page, "dashboard", width)
+
+        open_workshop(page, site, playlist_id("Sunday Kitchen"))
+        page.locator("#tracks li.track").nth(1).get_by_role("button", name="Move up").click()
+        page.get_by_label("Tracks, artists or albums").fill("Quiet Arcade")
+        page.get_by_label("Tracks, artists or albums").press("Enter")
+        expect(page.locator("#search-results li")).to_have_count(10)
+        page.evaluate("window.scrollTo(0, 0)")
+        shoot(page, "workshop", width)
+
+        page.goto(site.url + "/schedules")
+        page.get_by_label("Playlist to change").select_option(label="Morning Run")
+        page.get_by_role("button", name="Create schedule").click()
+        page.get_by_role("button", name="Run Shuffle: Morning Run now").click()
+        expect(page.locator(".runs tbody tr").first).to_have_attribute(
+            "data-status", "success", timeout=30_000
+        )
+        page.evaluate("window.scrollTo(0, 0)")
+        shoot(page, "schedules", width)
+
+        for name in ("terms", "privacy"):
+            page.goto(f"{site.url}/{name}")
+            shoot(page, name, width)
+    finally:
+        context.close()
+    assert console.unexpected() == []
