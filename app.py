@@ -55,10 +55,11 @@ def main() -> int:
         current.scheduler_poll_s,
         current.scheduler_lease_s,
         stopping,  # SIGTERM: claim nothing more
+        run_schedules=current.scheduler_enabled,  # interrupted writes are completed anyway
     )
     if current.scheduler_enabled:
         app.config["shuffify.services"].wake_runner = runner.wake
-        runner.start()
+    runner.start()
     try:
         server.serve(app, current.host, current.port, current.threads, stopping)
     except OSError as error:

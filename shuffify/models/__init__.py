@@ -16,6 +16,7 @@ the foundation never imports a domain package.
 from shuffify.models.accounts import LoginSession, User
 from shuffify.models.base import Serialisable, TouchedOnSave, utcnow
 from shuffify.models.playlists import (
+    PlaylistClaim,
     PlaylistHistory,
     PlaylistStep,
     RecentExternalPlaylist,
@@ -40,6 +41,7 @@ MODELS = (
     PlaylistHistory,
     PlaylistStep,
     RecentExternalPlaylist,
+    PlaylistClaim,
 )
 
 __all__ = [
@@ -48,6 +50,7 @@ __all__ = [
     "JobExecution",
     "JobType",
     "LoginSession",
+    "PlaylistClaim",
     "PlaylistHistory",
     "PlaylistStep",
     "RecentExternalPlaylist",

@@ -112,3 +112,21 @@ UpstreamSource.add_index(
     UpstreamSource.source_playlist_id,
     unique=True,
 )
+
+
+class PlaylistClaim(database.BaseModel):
+    """Who is writing a playlist now: one row per playlist while a change is in flight.
+
+    Taken before the live order is read, released after the last write call;
+    a holder that died leaves its lease to run out. holder is a random token
+    per claim, so only the claimer releases or extends it.
+    """
+
+    playlist_id = pw.CharField(max_length=64, unique=True)
+    holder = pw.CharField(max_length=32)
+    purpose = pw.CharField(max_length=40)
+    lease_until = pw.DateTimeField()
+    claimed_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "playlist_claims"

@@ -5,7 +5,10 @@ remembered from before, which is how the original dropped tracks added
 since), is recorded as a history step with its target order before the
 first write, and is then written with the fewest calls. A write that fails
 part way raises WriteInterrupted (503): the next request for the playlist
-completes it, and so does retry_in_background a few seconds later.
+completes it, and so does retry_in_background a few seconds later, and the
+runner's pass (playlists.recovery) after a crash. Each change holds the
+playlist's claim (playlists.claims) from before it reads the live order to
+after its last write call: one writer per playlist, everywhere.
 """
 
 import logging
@@ -18,7 +21,7 @@ from shuffify import shuffle
 from shuffify.database import released_after
 from shuffify.errors import Busy, Conflict, Forbidden, Refused
 from shuffify.models import User
-from shuffify.playlists import history
+from shuffify.playlists import claims, history
 from shuffify.playlists.writer import WriteIncomplete, live_uris, unwritable_reason, write_order
 from shuffify.spotify import Forbidden as SpotifyForbidden
 from shuffify.spotify import Spotify
@@ -67,7 +70,23 @@ class WriteInterrupted(Busy):
 
 
 def settle(spotify: Spotify, user: User, playlist_id: str) -> None:
-    """Complete a write that stopped part way, if there is one."""
+    """Complete a write that stopped part way, if there is one and no one is writing now.
+
+    A write in flight elsewhere holds the claim and finishes its own work: its
+    pending order is never taken and written a second time.
+    """
+    record = history.history_of(user, playlist_id)
+    if record is None or record.pending_uris is None:
+        return
+    try:
+        with claims.held(playlist_id, "completing an interrupted write"):
+            complete_pending(spotify, user, playlist_id)
+    except claims.PlaylistBusy:
+        return
+
+
+def complete_pending(spotify: Spotify, user: User, playlist_id: str) -> None:
+    """Complete the recorded write of a playlist this caller has claimed."""
     record = history.history_of(user, playlist_id)
     if record is None or record.pending_uris is None:
         return
@@ -84,7 +103,10 @@ def settle(spotify: Spotify, user: User, playlist_id: str) -> None:
 def apply_change(
     spotify: Spotify, user: User, live: LivePlaylist, target: list, kind: str, label: str | None
 ) -> dict:
-    """Record target as a new step and write it; the answer of a change."""
+    """Record target as a new step and write it; the answer of a change.
+
+    The caller holds the playlist's claim, taken before it read `live`.
+    """
     reason = unwritable_reason(live.uris, target)
     if reason:
         raise Refused(reason)
@@ -125,13 +147,14 @@ def shuffle_playlist(
 ) -> dict:
     """Shuffle the live order with an algorithm and write it; label names who asked."""
     checked = checked_params(algorithm, params)
-    settle(spotify, user, playlist_id)
-    live = load_editable(spotify, user, playlist_id)
-    if not live.tracks:
-        raise Refused("this playlist is empty: there is nothing to shuffle")
-    shuffled = shuffle.shuffle(algorithm, live.tracks, checked)
-    uris = [t["uri"] for t in shuffled]
-    return apply_change(spotify, user, live, uris, "shuffle", label or algorithm)
+    with claims.held(playlist_id, "shuffle"):
+        complete_pending(spotify, user, playlist_id)
+        live = load_editable(spotify, user, playlist_id)
+        if not live.tracks:
+            raise Refused("this playlist is empty: there is nothing to shuffle")
+        shuffled = shuffle.shuffle(algorithm, live.tracks, checked)
+        uris = [t["uri"] for t in shuffled]
+        return apply_change(spotify, user, live, uris, "shuffle", label or algorithm)
 
 
 def checked_params(algorithm: object, params: object) -> dict:
@@ -160,7 +183,12 @@ def tracks_for(uris: Sequence[str], known: list[dict]) -> list[dict]:
 
 def step(spotify: Spotify, user: User, playlist_id: str, direction: int) -> dict:
     """Undo (-1) or redo (+1): restore the neighbouring step, keeping tracks added since."""
-    settle(spotify, user, playlist_id)
+    with claims.held(playlist_id, "undo" if direction < 0 else "redo"):
+        complete_pending(spotify, user, playlist_id)
+        return _step(spotify, user, playlist_id, direction)
+
+
+def _step(spotify: Spotify, user: User, playlist_id: str, direction: int) -> dict:
     record = history.history_of(user, playlist_id)
     neighbour = history.neighbour(record, direction)
     if neighbour is None:

@@ -11,7 +11,7 @@ The same row holds the order being written while a write is incomplete.
 import json
 from collections.abc import Sequence
 
-from shuffify.database import write_transaction
+from shuffify.database import is_sqlite, write_transaction
 from shuffify.models import PlaylistHistory, PlaylistStep, User, utcnow
 
 MAX_STEPS = 20
@@ -34,7 +34,7 @@ def record_change(
 ) -> PlaylistHistory:
     """Record `new` as the current step (after `live`) and as the order to write."""
     with write_transaction():
-        history, _ = PlaylistHistory.get_or_create(user=user, playlist_id=playlist_id)
+        history = _locked(user, playlist_id)
         steps = steps_of(history)
         current = next((s for s in steps if s.seq == history.current_seq), None)
         PlaylistStep.delete().where(
@@ -48,6 +48,21 @@ def record_change(
         history.updated_at = utcnow()
         history.save()
     return history
+
+
+def _locked(user: User, playlist_id: str) -> PlaylistHistory:
+    """The history row, locked until the transaction ends, so step numbers never collide.
+
+    The playlist's claim already keeps a second writer out; the row lock makes
+    the numbering safe on its own (SQLite's write transaction does the same).
+    """
+    PlaylistHistory.insert(user=user, playlist_id=playlist_id).on_conflict_ignore().execute()
+    query = PlaylistHistory.select().where(
+        (PlaylistHistory.user == user) & (PlaylistHistory.playlist_id == playlist_id)
+    )
+    if not is_sqlite(PlaylistHistory._meta.database):
+        query = query.for_update()
+    return query.get()
 
 
 def _add_step(history: PlaylistHistory, uris: Sequence, kind: str, label: str | None) -> None:

@@ -11,7 +11,7 @@ from shuffify.checks import whole_number
 from shuffify.database import write_transaction
 from shuffify.errors import Conflict, NotFound, Refused
 from shuffify.models import RecentExternalPlaylist, User, utcnow
-from shuffify.playlists import changes
+from shuffify.playlists import changes, claims
 from shuffify.playlists.uris import playlist_id_from
 from shuffify.spotify import NotFound as SpotifyNotFound
 from shuffify.spotify import Spotify
@@ -37,11 +37,12 @@ class SnapshotConflict(Conflict):
 def save_tracks(
     spotify: Spotify, user: User, playlist_id: str, uris: list[str], snapshot_id: str | None
 ) -> dict:
-    changes.settle(spotify, user, playlist_id)
-    live = changes.load_editable(spotify, user, playlist_id)
-    if snapshot_id is not None and snapshot_id != live.snapshot_id:
-        raise SnapshotConflict(live)
-    return changes.apply_change(spotify, user, live, uris, "workshop", "workshop save")
+    with claims.held(playlist_id, "workshop save"):
+        changes.complete_pending(spotify, user, playlist_id)
+        live = changes.load_editable(spotify, user, playlist_id)
+        if snapshot_id is not None and snapshot_id != live.snapshot_id:
+            raise SnapshotConflict(live)
+        return changes.apply_change(spotify, user, live, uris, "workshop", "workshop save")
 
 
 def find(spotify: Spotify, query: object, kind: object, limit: object, offset: object) -> dict:

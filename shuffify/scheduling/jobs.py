@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from shuffify import shuffle
 from shuffify.models import JobType, Schedule, User
-from shuffify.playlists import changes, sources
+from shuffify.playlists import changes, claims, sources
 from shuffify.spotify import Forbidden, NotFound, Spotify
 from shuffify.spotify import playlists as spotify_playlists
 
@@ -25,9 +25,15 @@ class Outcome:
 
 
 def execute(spotify: Spotify, schedule: Schedule) -> Outcome:
-    """Run the schedule's job once, as its user."""
+    """Run the schedule's job once, as its user, as the target's only writer."""
+    purpose = f"schedule {schedule.id}"
+    with claims.held(schedule.target_playlist_id, purpose):
+        changes.complete_pending(spotify, schedule.user, schedule.target_playlist_id)
+        return _run(spotify, schedule)
+
+
+def _run(spotify: Spotify, schedule: Schedule) -> Outcome:
     user, target = schedule.user, schedule.target_playlist_id
-    changes.settle(spotify, user, target)
     live = changes.load_editable(spotify, user, target)
     outcome = Outcome()
     tracks = list(live.tracks)

@@ -27,8 +27,11 @@ import peewee as pw
 from shuffify.database import is_sqlite, released_after, write_transaction
 from shuffify.errors import Refused
 from shuffify.health import first_line
-from shuffify.models import JobExecution, Schedule
+from shuffify.heartbeat import Heartbeat
+from shuffify.models import JobExecution, Schedule, utcnow
+from shuffify.playlists import recovery
 from shuffify.playlists.changes import WriteInterrupted
+from shuffify.playlists.claims import PlaylistBusy
 from shuffify.scheduling import jobs
 from shuffify.scheduling.schedules import next_run
 from shuffify.spotify import SpotifyError
@@ -39,6 +42,8 @@ KEEP_EXECUTIONS = 100
 MAX_FAILURES = 5
 MESSAGE_LIMIT = 500
 DIED = "the process running it stopped"
+MAX_POSTPONE = timedelta(minutes=5)
+POSTPONED = "postponed: the playlist was being changed; it runs again when that is done"
 
 
 class Runner:
@@ -51,8 +56,10 @@ class Runner:
         poll_s: float,
         lease_s: int,
         stopping: threading.Event | None = None,
+        run_schedules: bool = True,
     ):
         self.services = services
+        self.run_schedules = run_schedules
         self.database = database
         self.poll_s = poll_s
         self.lease = timedelta(seconds=lease_s)
@@ -80,15 +87,31 @@ class Runner:
 
     def _loop(self) -> None:
         while not self._stopping.is_set():
+            wait_s = self.poll_s
             try:
                 with released_after(self.database):
-                    self.run_pending()
+                    wait_s = self._pass()
             except (pw.PeeweeException, OSError) as error:
                 log.warning("runner: database unavailable: %s", first_line(error))
             except Exception:  # the thread must outlive any one bad row or run
                 log.exception("runner: unexpected error; looking again at the next poll")
-            self._wake.wait(self.poll_s)
+            self._wake.wait(wait_s)
             self._wake.clear()
+
+    def _pass(self) -> float:
+        """Interrupted writes, then due schedules; the seconds until the next look."""
+        if not self.services.schema_ready():
+            return self.poll_s
+        first_free = self.complete_writes()
+        if self.run_schedules:
+            self.run_pending()
+        if first_free is None:
+            return self.poll_s
+        return min(self.poll_s, max(0.5, (first_free - utcnow()).total_seconds() + 0.5))
+
+    def complete_writes(self) -> datetime | None:
+        """Complete the interrupted writes no one holds; when a held one's claim runs out."""
+        return recovery.complete_interrupted(self.services.background_spotify)
 
     def run_pending(self) -> int:
         """Recover dead runs, then claim and run until nothing is due; the runs done."""
@@ -106,10 +129,23 @@ class Runner:
 
     def run(self, schedule: Schedule, execution: JobExecution) -> None:
         """Run one claimed execution and record how it ended."""
-        heartbeat = _Heartbeat(self, schedule.id)
-        heartbeat.start()
+        with Heartbeat(self.lease.total_seconds() / 3, lambda: self._beat(schedule.id)):
+            self._run(schedule, execution)
+
+    def _beat(self, schedule_id: int) -> None:
+        """Extend a running schedule's lease."""
+        with self.database.connection_context():
+            Schedule.update(lease_until=self.clock() + self.lease).where(
+                (Schedule.id == schedule_id) & Schedule.lease_until.is_null(False)
+            ).execute()
+
+    def _run(self, schedule: Schedule, execution: JobExecution) -> None:
         try:
             outcome = jobs.execute(self.services.background_spotify(schedule.user), schedule)
+        except PlaylistBusy as busy:
+            wait = busy.until - utcnow() + timedelta(seconds=1)  # the claim's own clock
+            now = self.clock()
+            postpone(schedule.id, execution.id, now, now + min(wait, MAX_POSTPONE))
         except WriteInterrupted as interrupted:
             self.services.retry_write(interrupted.user, interrupted.playlist_id)
             finish(schedule.id, execution.id, self.clock(), None, _message(interrupted))
@@ -120,36 +156,6 @@ class Runner:
             finish(schedule.id, execution.id, self.clock(), None, "an internal error stopped it")
         else:
             finish(schedule.id, execution.id, self.clock(), outcome, None)
-        finally:
-            heartbeat.stop()
-
-
-class _Heartbeat:
-    """Extends a running schedule's lease every third of it."""
-
-    def __init__(self, runner: Runner, schedule_id: int):
-        self.runner = runner
-        self.schedule_id = schedule_id
-        self._done = threading.Event()
-        self._thread = threading.Thread(target=self._beat, name="heartbeat", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._done.set()
-        self._thread.join()
-
-    def _beat(self) -> None:
-        every = self.runner.lease.total_seconds() / 3
-        while not self._done.wait(every):
-            try:
-                with self.runner.database.connection_context():
-                    Schedule.update(lease_until=self.runner.clock() + self.runner.lease).where(
-                        (Schedule.id == self.schedule_id) & Schedule.lease_until.is_null(False)
-                    ).execute()
-            except pw.PeeweeException as error:  # try again at the next beat
-                log.warning("runner: heartbeat failed: %s", first_line(error))
 
 
 def _message(error: Exception) -> str:
@@ -236,6 +242,17 @@ def finish(schedule_id: int, execution_id: int, now: datetime, outcome, error: s
         if finished:
             _record_on_schedule(schedule_id, status, error, now)
             _prune(schedule_id)
+
+
+def postpone(schedule_id: int, execution_id: int, now: datetime, until: datetime) -> None:
+    """The target was being changed: run again when its claim ends; neither failed nor lost."""
+    with write_transaction():
+        JobExecution.update(
+            status="postponed", completed_at=now, error_message=POSTPONED
+        ).where((JobExecution.id == execution_id) & (JobExecution.status == "running")).execute()
+        Schedule.update(lease_until=None, next_run_at=until).where(
+            Schedule.id == schedule_id
+        ).execute()
 
 
 def _record_on_schedule(schedule_id: int, status: str, error: str | None, now: datetime):

@@ -9,7 +9,7 @@ from shuffify.accounts.keys import Keys
 from shuffify.accounts.tokens import BackgroundTokens, TokenStore
 from shuffify.database import release_idle_connection
 from shuffify.models import User, utcnow
-from shuffify.playlists import changes
+from shuffify.playlists import changes, claims
 from shuffify.spotify import Sender, Spotify
 from shuffify.spotify.cache import ItemsCache
 from shuffify.spotify.oauth import OAuthClient
@@ -48,6 +48,7 @@ class Services:
 
 
 def build_services(settings: Settings, schema_ready: Callable[[], bool]) -> Services:
+    claims.configure(settings.playlist_lease_s)
     keys = Keys(settings.secret_key, settings.secret_key_fallbacks)
     sender = Sender(pool_size=settings.threads + 2)
     oauth = OAuthClient(

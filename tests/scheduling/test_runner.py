@@ -891,7 +891,7 @@ def test_a_process_killed_mid_run_is_failed_by_another_and_the_schedule_runs_aga
     (schedule_id,) = prepared.schedule_ids
     target = prepared.targets[schedule_id]
     fake_spotify.delay_s = 1.0  # every call takes a second: a run takes several
-    settings = {"SCHEDULER_LEASE_S": "10"}
+    settings = {"SCHEDULER_LEASE_S": "10", "PLAYLIST_LEASE_S": "5"}
     first = apps("first", **process_settings(fake_spotify, app_url, **settings))
     first.wait_for_health(timeout=DEADLINE_S)
     wait_until(
