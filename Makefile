@@ -18,7 +18,12 @@ run: $(VENV)/.installed
 demo: $(VENV)/.installed
 	$(PYTHON) scripts/demo
 
+# Tests wait on processes, sockets and the fake Spotify far more than they compute:
+# four workers keep two cores busy (each worker starts its own PostgreSQL cluster).
+PYTEST_WORKERS ?= 4
+
 test: $(VENV)/.installed
 	./scripts/ensure-test-tools
 	$(PYTHON) -m ruff check .
-	$(PYTHON) -m pytest $(PYTEST_ARGS)
+	$(VENV)/bin/lint-imports
+	$(PYTHON) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)

@@ -10,9 +10,11 @@ drag and drop; a playlist shared as metadata only; saved sessions (save, load, r
 delete); upstream sources; adding a whole playlist; schedules created (interval and cron,
 shuffle and raid), run now (the history shows the run), edited and paused, a refusal shown
 in words; the account deleted. test_screenshots checks every page at 390 and 1280 px (no
-horizontal overflow, every control named) and writes docs/screenshots/<page>-<width>.png.
+horizontal overflow, every control named) and screenshots it to a temporary folder, or to
+docs/screenshots/<page>-<width>.png with UPDATE_SCREENSHOTS=1.
 """
 
+import os
 import re
 from pathlib import Path
 
@@ -24,7 +26,7 @@ from playwright.sync_api import expect, sync_playwright
 from polling import wait_until
 
 CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 WIDTHS = {390: 844, 1280: 900}  # viewport width -> height
 MORNING_RUN = playlist_id("Morning Run")
 DEEP_FOCUS = playlist_id("Deep Focus")
@@ -400,14 +402,23 @@ WIDE = """() => [...document.querySelectorAll("body *")]
   .map((e) => e.tagName + "." + e.className + " " + Math.round(e.getBoundingClientRect().right))"""
 
 
-def shoot(page, name: str, width: int) -> None:
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory) -> Path:
+    """docs/screenshots/ with UPDATE_SCREENSHOTS=1; else a temporary folder, so a test run
+    leaves the working tree clean."""
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        return DOCS_SCREENSHOTS
+    return tmp_path_factory.mktemp("screenshots")
+
+
+def shoot(page, folder: Path, name: str, width: int) -> None:
     """Check the page fits the width and labels every control, then screenshot it."""
     assert page.evaluate(UNNAMED_CONTROLS) == [], name
     assert page.evaluate("document.documentElement.scrollWidth") <= width, page.evaluate(WIDE)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     height = min(page.evaluate("document.documentElement.scrollHeight"), 2400)
     page.screenshot(
-        path=SCREENSHOTS / f"{name}-{width}.png",
+        path=folder / f"{name}-{width}.png",
         full_page=True,
         clip={"x": 0, "y": 0, "width": width, "height": height},
         animations="disabled",
@@ -415,19 +426,20 @@ def shoot(page, name: str, width: int) -> None:
 
 
 @pytest.mark.parametrize("width", sorted(WIDTHS))
-def test_screenshots(browser, console, site, width):
-    """Every page at 390 and 1280 px, with the fake's data, into docs/screenshots/."""
+def test_screenshots(browser, console, site, width, screenshots):
+    """Every page at 390 and 1280 px, with the fake's data (into docs/screenshots/ when
+    UPDATE_SCREENSHOTS=1)."""
     context, page = open_page(browser, console, width)
     try:
         page.goto(site.url + "/")
-        shoot(page, "landing", width)
+        shoot(page, screenshots, "landing", width)
         sign_in(page, site)
         page.get_by_role("button", name="Shuffle Road Trip").click()
         page.get_by_label("Seed (optional)").fill("42")
         page.get_by_role("button", name="Shuffle", exact=True).click()
         expect(status(page)).to_contain_text("Shuffled with Basic")
         page.evaluate("window.scrollTo(0, 0)")
-        shoot(page, "dashboard", width)
+        shoot(page, screenshots, "dashboard", width)
 
         open_workshop(page, site, playlist_id("Sunday Kitchen"))
         page.locator("#tracks li.track").nth(1).get_by_role("button", name="Move up").click()
@@ -435,7 +447,7 @@ def test_screenshots(browser, console, site, width):
         page.get_by_label("Tracks, artists or albums").press("Enter")
         expect(page.locator("#search-results li")).to_have_count(10)
         page.evaluate("window.scrollTo(0, 0)")
-        shoot(page, "workshop", width)
+        shoot(page, screenshots, "workshop", width)
 
         page.goto(site.url + "/schedules")
         page.get_by_label("Playlist to change").select_option(label="Morning Run")
@@ -445,11 +457,11 @@ def test_screenshots(browser, console, site, width):
             "data-status", "success", timeout=30_000
         )
         page.evaluate("window.scrollTo(0, 0)")
-        shoot(page, "schedules", width)
+        shoot(page, screenshots, "schedules", width)
 
         for name in ("terms", "privacy"):
             page.goto(f"{site.url}/{name}")
-            shoot(page, name, width)
+            shoot(page, screenshots, name, width)
     finally:
         context.close()
     assert console.unexpected() == []
