@@ -19,7 +19,7 @@ import sys
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, quote_plus, urlencode, urlsplit
@@ -349,16 +349,22 @@ class FakeSpotify:
         album: str = "Album",
         duration_ms: int = 200000,
         track_id: str | None = None,
+        release_date: str | None = "2001-05-14",
     ) -> dict:
+        """A catalogue track; release_date None gives an album without one."""
         track_id = track_id or _random_id()
         album_id = _derived_id("album", album)
+        album_object = {"id": album_id, "name": album, "images": [{"url": _image_url(album_id)}]}
+        if release_date is not None:
+            album_object["release_date"] = release_date
+            album_object["release_date_precision"] = _precision(release_date)
         return {
             "type": "track",
             "id": track_id,
             "uri": f"spotify:track:{track_id}",
             "name": name or f"Track {track_id[:6]}",
             "artists": [_artist(artist) for artist in artists],
-            "album": {"id": album_id, "name": album, "images": [{"url": _image_url(album_id)}]},
+            "album": album_object,
             "duration_ms": duration_ms,
             "is_local": False,
         }
@@ -423,7 +429,7 @@ class FakeSpotify:
             collaborative=collaborative,
             collaborators=set(collaborators),
             followers=set(followers),
-            entries=[_Entry(item, owner_id, _now()) for item in items],
+            entries=[_Entry(item, owner_id, stamp) for stamp in [_now()] for item in items],
             image_url=f"https://mosaic.scdn.co/640/{secrets.token_hex(20)}",
         )
         with self._lock:
@@ -440,6 +446,12 @@ class FakeSpotify:
     def playlist_uris(self, playlist_id: str) -> list[str | None]:
         with self._lock:
             return [entry.uri for entry in self._playlists[playlist_id].entries]
+
+    def added(self, playlist_id: str) -> list[tuple[str | None, str, str]]:
+        """(uri, added_at, added_by) of each entry, in playlist order."""
+        with self._lock:
+            entries = self._playlists[playlist_id].entries
+            return [(entry.uri, entry.added_at, entry.added_by) for entry in entries]
 
     def snapshot_id(self, playlist_id: str) -> str:
         with self._lock:
@@ -774,7 +786,8 @@ class FakeSpotify:
 
     def _entries_for(self, uris: object, user: str | None, minimum: int) -> list[_Entry]:
         _check_count(uris, minimum, name="uris")
-        return [_Entry(self._catalog_item(uri), user, _now()) for uri in uris]
+        stamp = _now()  # one write stamps all its items alike, as Spotify does
+        return [_Entry(self._catalog_item(uri), user, stamp) for uri in uris]
 
     def _catalog_item(self, uri: object) -> dict:
         if not isinstance(uri, str):
@@ -930,8 +943,22 @@ def _pkce_challenge(verifier: str) -> str:
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
+_stamps = {"last": datetime.min.replace(tzinfo=UTC)}
+_stamps_lock = threading.Lock()
+
+
 def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """An added_at stamp for one write, a second later than every earlier one at least,
+    so a test can tell an item re-added by a replace from one that was only moved."""
+    with _stamps_lock:
+        now = datetime.now(UTC).replace(microsecond=0)
+        stamp = max(now, _stamps["last"] + timedelta(seconds=1))
+        _stamps["last"] = stamp
+    return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _precision(release_date: str) -> str:
+    return {4: "year", 7: "month"}.get(len(release_date), "day")
 
 
 def _derived_id(*parts: str) -> str:

@@ -15,11 +15,15 @@ from shuffify.shuffle.balanced import BALANCED
 from shuffify.shuffle.basic import BASIC
 from shuffify.shuffle.definitions import SEED, Algorithm, Parameter
 from shuffify.shuffle.percentage import PERCENTAGE
+from shuffify.shuffle.sort import NEWEST_FIRST, SORT
 from shuffify.shuffle.stratified import STRATIFIED
 
 ALGORITHMS: dict[str, Algorithm] = {
     algorithm.name: algorithm
-    for algorithm in (BASIC, PERCENTAGE, BALANCED, STRATIFIED, ARTIST_SPACING, ALBUM_SEQUENCE)
+    for algorithm in (
+        *(BASIC, PERCENTAGE, BALANCED, STRATIFIED, ARTIST_SPACING, ALBUM_SEQUENCE),
+        *(SORT, NEWEST_FIRST),
+    )
 }
 
 _EXPECTED_TYPE = {"integer": "an integer", "number": "a finite number", "boolean": "true or false"}

@@ -2,7 +2,8 @@
 
 Development Mode apps get a playlist's entries under `item` and its count
 under `items`; Extended Quota apps still get `track` and `tracks`. Both are
-read here, so nothing else in the app knows there are two.
+read here, so nothing else in the app knows there are two. An entry's
+`added_at` and its album's `release_date` are kept: sorting by them needs them.
 """
 
 METADATA_ONLY_REASON = (
@@ -15,8 +16,9 @@ def track(entry: dict) -> dict:
     """A playlist entry ({item|track, is_local}) as the app's track."""
     item = entry.get("item") or entry.get("track")
     if not item:
-        return unavailable()
-    return track_from_item(item, bool(entry.get("is_local") or item.get("is_local")))
+        return {**unavailable(), "added_at": entry.get("added_at")}
+    is_local = bool(entry.get("is_local") or item.get("is_local"))
+    return {**track_from_item(item, is_local), "added_at": entry.get("added_at")}
 
 
 def track_from_item(item: dict, is_local: bool = False) -> dict:
@@ -33,6 +35,7 @@ def track_from_item(item: dict, is_local: bool = False) -> dict:
         "duration_ms": item.get("duration_ms"),
         "is_local": is_local or bool(item.get("is_local")),
         "image_url": first_image(images),
+        "release_date": (item if episode else album).get("release_date"),
     }
 
 
@@ -47,6 +50,7 @@ def unavailable() -> dict:
         "duration_ms": None,
         "is_local": False,
         "image_url": None,
+        "release_date": None,
     }
 
 

@@ -1,7 +1,7 @@
 """Shuffling a playlist, undo and redo (issue 10) in-process through the app, against the
 real HTTP fake Spotify, on SQLite files and on real PostgreSQL. Covered:
 
-- GET /api/algorithms lists the six algorithms with their parameters as the issue names them;
+- GET /api/algorithms lists the eight algorithms with their parameters as the issue names them;
   every invalid POST /shuffle (unknown algorithm or parameter, wrong type, out of range, each
   derived from that same description) is a 400 naming it and writes nothing to Spotify.
 - POST /shuffle answers changed, track_uris and history; Spotify then holds track_uris, a
@@ -51,7 +51,10 @@ ITEMS = r"/v1/playlists/[^/]+/items"
 METADATA = r"/v1/playlists/[^/]+"
 WRITE_METHODS = ("PUT", "POST", "DELETE")
 CLIENT_ATTEMPTS = 3  # the Spotify client sends a replace (a safe PUT) this many times
-ALGORITHMS = ["basic", "percentage", "balanced", "stratified", "artist_spacing", "album_sequence"]
+ALGORITHMS = [
+    *("basic", "percentage", "balanced", "stratified", "artist_spacing", "album_sequence"),
+    *("sort", "newest_first"),
+]
 KEEP_FIRST = ("integer", 0, 0, None, None)  # type, default, min, max, choices
 PARAMETERS = {
     "basic": {"keep_first": KEEP_FIRST},
@@ -63,6 +66,14 @@ PARAMETERS = {
     "stratified": {"keep_first": KEEP_FIRST, "section_count": ("integer", 5, 1, 100, None)},
     "artist_spacing": {"min_spacing": ("integer", 1, 1, 10, None)},
     "album_sequence": {"shuffle_within_albums": ("boolean", False, None, None, None)},
+    "sort": {
+        "by": (
+            *("string", "added_at", None, None),
+            ["added_at", "title", "artist", "album", "release_date", "duration"],
+        ),
+        "direction": ("string", "asc", None, None, ["asc", "desc"]),
+    },
+    "newest_first": {},
 }
 SEED = ("integer", None, None, None, None)
 
@@ -192,7 +203,7 @@ def add_on_spotify(fake, owner: str, pid: str, items: list[dict]) -> None:
 # --- The algorithms and their parameters ---------------------------------------------------
 
 
-def test_algorithms_lists_the_six_with_every_parameter_described(ada):
+def test_algorithms_lists_the_eight_with_every_parameter_described(ada):
     response = ada.get("/api/algorithms")
     assert response.status == 200, response.raw
     listed = {a["name"]: a for a in response.json["algorithms"]}
