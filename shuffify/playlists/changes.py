@@ -22,7 +22,13 @@ from shuffify.database import released_after
 from shuffify.errors import Busy, Conflict, Forbidden, Refused
 from shuffify.models import User
 from shuffify.playlists import claims, history
-from shuffify.playlists.writer import WriteIncomplete, live_uris, unwritable_reason, write_order
+from shuffify.playlists.writer import (
+    WriteIncomplete,
+    live_uris,
+    planned_calls,
+    unwritable_reason,
+    write_order,
+)
 from shuffify.spotify import Forbidden as SpotifyForbidden
 from shuffify.spotify import Spotify
 from shuffify.spotify import playlists as spotify_playlists
@@ -168,11 +174,12 @@ def checked_params(algorithm: object, params: object) -> dict:
 def preview(
     spotify: Spotify, user: User, playlist_id: str, algorithm: str, params: object, uris
 ) -> dict:
-    """The order an algorithm would give, written nowhere."""
+    """The order an algorithm would give, written nowhere, and what writing it would cost."""
     checked = checked_params(algorithm, params)
     live = load_editable(spotify, user, playlist_id)
     tracks = live.tracks if uris is None else tracks_for(uris, live.tracks)
-    return {"track_uris": [t["uri"] for t in shuffle.shuffle(algorithm, tracks, checked)]}
+    order = [t["uri"] for t in shuffle.shuffle(algorithm, tracks, checked)]
+    return {"track_uris": order, "calls": planned_calls(live.uris, order)}
 
 
 def tracks_for(uris: Sequence[str], known: list[dict]) -> list[dict]:
