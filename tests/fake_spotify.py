@@ -436,6 +436,15 @@ class FakeSpotify:
             self._playlists[playlist.id] = playlist
         return playlist.id
 
+    def append_items(self, playlist_id: str, items: Sequence[dict]) -> None:
+        """Append items as the owner's other Spotify client (Spotify's app) would."""
+        self.catalog_add(*(item for item in items if item["id"] is not None))
+        stamp = _now()
+        with self._lock:
+            playlist = self._playlists[playlist_id]
+            playlist.entries.extend(_Entry(item, playlist.owner, stamp) for item in items)
+            playlist.snapshot_id = secrets.token_urlsafe(24)
+
     def add_unavailable(self, playlist_id: str) -> None:
         """Append an entry whose item Spotify can no longer serve (it answers `item: null`)."""
         with self._lock:

@@ -630,3 +630,38 @@ def test_006_keeps_the_oldest_of_duplicate_sources_then_refuses_new_duplicates(d
     assert after == [before[0], before[2]]  # the oldest "a" and the only "b"
     with pytest.raises((sqlite3.IntegrityError, psycopg2.IntegrityError)):
         query(db_url, insert.format("a"))
+
+
+# --- 008: snapshots on a database that holds data ---------------------------------------------
+
+
+def test_008_upgrades_a_database_holding_data_and_keeps_it(db_url, tmp_path):
+    migrate_to(db_url, "001_initial")
+    stored = insert_sample_rows(db_url)  # Phase 0 data, then a history row of 003's
+    migrate_to(db_url, "007_playlist_claims")
+    [(user_id,)] = query(db_url, "SELECT id FROM users WHERE spotify_id = 'kept-user'")
+    query(
+        db_url,
+        "INSERT INTO playlist_histories (user_id, playlist_id, current_seq, pending_uris_json, "
+        "updated_at) VALUES (%s, 'pl-1', 1, '[\"spotify:track:1\"]', CURRENT_TIMESTAMP)",
+        user_id,
+    )
+    histories = "SELECT playlist_id, current_seq, pending_uris_json FROM playlist_histories"
+    before = query(db_url, histories)
+    assert migrate(db_url, tmp_path / "lock") == ["008_snapshots"]
+    assert sample_rows(db_url) == stored
+    assert query(db_url, histories) == before
+    assert query(db_url, "SELECT pending_base FROM playlist_histories") == [(None,)]
+    blob = psycopg2.Binary(b"\x01snapshot") if not is_sqlite(db_url) else b"\x01snapshot"
+    query(
+        db_url,
+        "INSERT INTO playlist_snapshots (user_id, playlist_id, kind, item_count, uris, "
+        "created_at) VALUES (%s, 'pl-1', 'manual', 1, %s, CURRENT_TIMESTAMP)",
+        user_id,
+        blob,
+    )
+    [(uris,)] = query(db_url, "SELECT uris FROM playlist_snapshots")
+    assert bytes(uris) == b"\x01snapshot"
+    rollback(db_url)
+    assert "playlist_snapshots" not in tables(db_url)
+    assert query(db_url, histories) == before and sample_rows(db_url) == stored

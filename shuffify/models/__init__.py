@@ -30,6 +30,7 @@ from shuffify.models.scheduling import (
     Schedule,
     ScheduleType,
 )
+from shuffify.models.versions import PlaylistSnapshot
 
 MODELS = (
     User,
@@ -42,6 +43,7 @@ MODELS = (
     PlaylistStep,
     RecentExternalPlaylist,
     PlaylistClaim,
+    PlaylistSnapshot,
 )
 
 __all__ = [
@@ -52,6 +54,7 @@ __all__ = [
     "LoginSession",
     "PlaylistClaim",
     "PlaylistHistory",
+    "PlaylistSnapshot",
     "PlaylistStep",
     "RecentExternalPlaylist",
     "Schedule",

@@ -47,13 +47,17 @@ class PlaylistHistory(database.BaseModel):
 
     current_seq is the step the playlist is at. pending_uris_json holds the
     order being written to Spotify until every call of the write succeeded:
-    a write that failed part way is completed from it.
+    a write that failed part way is completed from it. pending_base holds the
+    order the write started from (snapshot_codec bytes), so the completion
+    tells what was added on Spotify meanwhile (kept) from what the write
+    itself was removing (removed).
     """
 
     user = pw.ForeignKeyField(User, backref="playlist_histories", on_delete="CASCADE")
     playlist_id = pw.CharField(max_length=64)
     current_seq = pw.IntegerField(default=0)
     pending_uris_json = pw.TextField(null=True)
+    pending_base = pw.BlobField(null=True)
     updated_at = pw.DateTimeField(default=utcnow)
 
     class Meta:

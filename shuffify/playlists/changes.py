@@ -8,7 +8,12 @@ part way raises WriteInterrupted (503): the next request for the playlist
 completes it, and so does retry_in_background a few seconds later, and the
 runner's pass (playlists.recovery) after a crash. Each change holds the
 playlist's claim (playlists.claims) from before it reads the live order to
-after its last write call: one writer per playlist, everywhere.
+after its last write call: one writer per playlist, everywhere. Before each
+write, inside the claim, the version about to be replaced is kept as an
+automatic snapshot (playlists.snapshots). Undo, redo and every restore are
+the three-way merge of playlists.merge: what Shuffify's later changes added
+goes again, what was added on Spotify since stays ("kept"), and what cannot
+be added back by URI is listed ("skipped").
 """
 
 import logging
@@ -21,7 +26,7 @@ from shuffify import shuffle
 from shuffify.database import released_after
 from shuffify.errors import Busy, Conflict, Forbidden, Refused
 from shuffify.models import User
-from shuffify.playlists import claims, history
+from shuffify.playlists import claims, history, merge, snapshots
 from shuffify.playlists.writer import (
     WriteIncomplete,
     live_uris,
@@ -97,7 +102,7 @@ def complete_pending(spotify: Spotify, user: User, playlist_id: str) -> None:
     if record is None or record.pending_uris is None:
         return
     live = live_uris(spotify, playlist_id)
-    target, _ = restored_order(record.pending_uris, live)  # tracks added meanwhile stay
+    target = merge.restore(record.pending_uris, _explained(record, live), live).target
     try:
         write_order(spotify, playlist_id, live, target, None)
     except WriteIncomplete as incomplete:
@@ -106,20 +111,73 @@ def complete_pending(spotify: Spotify, user: User, playlist_id: str) -> None:
     log.info("completed an interrupted write of playlist %s", playlist_id)
 
 
+def _explained(record, live: list) -> list:
+    """What a partial write can have left live: the order it started from or its target.
+
+    Anything live beyond both was added on Spotify meanwhile and is kept; what
+    the write was removing still goes. A write recorded before migration 008
+    knows no start: nothing live is taken for an addition then.
+    """
+    start = history.pending_base(record)
+    if start is None:
+        return live
+    return list((Counter(start) | Counter(record.pending_uris)).elements())
+
+
 def apply_change(
-    spotify: Spotify, user: User, live: LivePlaylist, target: list, kind: str, label: str | None
+    spotify: Spotify,
+    user: User,
+    live: LivePlaylist,
+    target: list,
+    kind: str,
+    label: str | None,
+    **extra,
 ) -> dict:
-    """Record target as a new step and write it; the answer of a change.
+    """Keep the live version, record target as a new step and write it; a change's answer.
 
     The caller holds the playlist's claim, taken before it read `live`.
+    `extra` goes into the answer (a restore's "kept" and "skipped").
     """
     reason = unwritable_reason(live.uris, target)
     if reason:
         raise Refused(reason)
     if target == live.uris:
-        return answer(False, target, history.history_of(user, live.playlist_id), live.snapshot_id)
+        record = history.history_of(user, live.playlist_id)
+        return answer(False, target, record, live.snapshot_id, **extra)
+    keep_before(user, live, before_label(kind, label))
     record = history.record_change(user, live.playlist_id, live.uris, target, kind, label)
-    return answer(True, target, record, _write(spotify, user, record, live, target))
+    return answer(True, target, record, _write(spotify, user, record, live, target), **extra)
+
+
+def keep_before(user: User, live: LivePlaylist, label: str) -> None:
+    """The automatic snapshot of the version a write is about to replace (an empty one
+    replaces nothing: a new playlist being filled is not kept empty)."""
+    if live.uris:
+        snapshots.keep_auto(user, live.playlist_id, live.uris, label, live.snapshot_id)
+
+
+def before_label(kind: str, label: str | None) -> str:
+    """The automatic snapshot's label: "before shuffle with Artist spacing", "before undo"."""
+    if kind == "shuffle" and label in shuffle.ALGORITHMS:
+        return f"before shuffle with {shuffle.ALGORITHMS[label].title}"
+    return f"before {label or kind}"
+
+
+def restore(
+    spotify: Spotify, user: User, live: LivePlaylist, version: list, base: list, label: str
+) -> dict:
+    """Make the playlist `version` again, merged with live (playlists.merge); a change."""
+    merged = merge.restore(version, base, live.uris)
+    return apply_change(
+        spotify,
+        user,
+        live,
+        merged.target,
+        "restore",
+        label,
+        kept=merged.kept,
+        skipped=merged.skipped,
+    )
 
 
 def _write(spotify: Spotify, user: User, record, live: LivePlaylist, target: Sequence):
@@ -189,7 +247,11 @@ def tracks_for(uris: Sequence[str], known: list[dict]) -> list[dict]:
 
 
 def step(spotify: Spotify, user: User, playlist_id: str, direction: int) -> dict:
-    """Undo (-1) or redo (+1): restore the neighbouring step, keeping tracks added since."""
+    """Undo (-1) or redo (+1): restore the neighbouring step, keeping tracks added since.
+
+    The neighbour is the version restored; the current step, the last version
+    Shuffify wrote, is the base the live playlist is compared with.
+    """
     with claims.held(playlist_id, "undo" if direction < 0 else "redo"):
         complete_pending(spotify, user, playlist_id)
         return _step(spotify, user, playlist_id, direction)
@@ -201,36 +263,18 @@ def _step(spotify: Spotify, user: User, playlist_id: str, direction: int) -> dic
     if neighbour is None:
         raise Conflict(f"nothing to {'undo' if direction < 0 else 'redo'}")
     live = load_editable(spotify, user, playlist_id)
-    target, kept = restored_order(neighbour.track_uris, live.uris)
-    history.move_to(record, neighbour, target)
+    current = history.current_step(record)
+    base = live.uris if current is None else current.track_uris
+    target, kept, skipped = merge.restore(neighbour.track_uris, base, live.uris)
+    changed = target != live.uris
+    if changed:
+        keep_before(user, live, "before undo" if direction < 0 else "before redo")
+    history.move_to(record, neighbour, target, live.uris)
     snapshot_id = _write(spotify, user, record, live, target)
-    return answer(target != live.uris, target, record, snapshot_id, kept=kept)
+    return answer(changed, target, record, snapshot_id, kept=kept, skipped=skipped)
 
 
-def restored_order(step_uris: list, live: list) -> tuple[list, list]:
-    """The step's order (without what cannot be added back), then the tracks kept.
-
-    Restoring never removes a track: whatever is live but not in the step
-    (added on Spotify, or by the change being undone) is kept at the end.
-    """
-    restorable = Counter({u: n for u, n in Counter(step_uris).items() if addable(u)})
-    restorable.update({u: n for u, n in Counter(live).items() if not addable(u)})
-    target = []
-    for uri in step_uris:
-        if restorable[uri] > 0:
-            restorable[uri] -= 1
-            target.append(uri)
-    surplus = Counter(live) - Counter(target)
-    kept = []
-    for uri in live:
-        if surplus[uri] > 0:
-            surplus[uri] -= 1
-            kept.append(uri)
-    return target + kept, kept
-
-
-def addable(uri: str | None) -> bool:
-    return uri is not None and not uri.startswith("spotify:local:")
+addable = merge.addable
 
 
 def retry_in_background(spotify: Spotify, user: User, playlist_id: str, database) -> None:

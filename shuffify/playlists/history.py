@@ -5,7 +5,8 @@ current one. The first change records the order before it; a change made on
 Spotify since our last step is recorded as a step of its own, so undo goes
 back to exactly what the playlist was. A new change drops the steps ahead of
 the pointer (no redo after a new change) and only the newest MAX_STEPS stay.
-The same row holds the order being written while a write is incomplete.
+The same row holds the order being written while a write is incomplete, and
+the order that write started from.
 """
 
 import json
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 
 from shuffify.database import is_sqlite, write_transaction
 from shuffify.models import PlaylistHistory, PlaylistStep, User, utcnow
+from shuffify.playlists import snapshot_codec
 
 MAX_STEPS = 20
 
@@ -44,7 +46,7 @@ def record_change(
             _add_step(history, live, "original" if current is None else "spotify", None)
         _add_step(history, new, kind, label)
         _trim(history)
-        history.pending_uris_json = json.dumps(list(new))
+        _set_pending(history, new, live)
         history.updated_at = utcnow()
         history.save()
     return history
@@ -104,17 +106,41 @@ def neighbour(history: PlaylistHistory | None, direction: int) -> PlaylistStep |
     return PlaylistStep.select().where(where).order_by(order).first()
 
 
-def move_to(history: PlaylistHistory, step: PlaylistStep, target: Sequence) -> None:
-    """Make `step` current, with `target` (its order plus any kept tracks) to write."""
+def current_step(history: PlaylistHistory | None) -> PlaylistStep | None:
+    """The step the playlist is at: the last version Shuffify wrote (or saw, for the first)."""
+    if history is None:
+        return None
+    return PlaylistStep.get_or_none(
+        (PlaylistStep.history == history) & (PlaylistStep.seq == history.current_seq)
+    )
+
+
+def move_to(history: PlaylistHistory, step: PlaylistStep, target: Sequence, live: Sequence) -> None:
+    """Make `step` current, with `target` (the restored order) to write over `live`."""
     history.current_seq = step.seq
-    history.pending_uris_json = json.dumps(list(target))
+    _set_pending(history, target, live)
     history.updated_at = utcnow()
     history.save()
 
 
+def _set_pending(history: PlaylistHistory, target: Sequence, base: Sequence) -> None:
+    history.pending_uris_json = json.dumps(list(target))
+    history.pending_base = snapshot_codec.encode(base)
+
+
 def set_pending(history: PlaylistHistory, target: Sequence | None) -> None:
+    """None once the write is complete; a (restart of a) write otherwise."""
     history.pending_uris_json = None if target is None else json.dumps(list(target))
-    history.save(only=[PlaylistHistory.pending_uris_json])
+    if target is None:
+        history.pending_base = None
+    history.save(only=[PlaylistHistory.pending_uris_json, PlaylistHistory.pending_base])
+
+
+def pending_base(history: PlaylistHistory) -> list | None:
+    """The order the pending write started from; None for a write recorded before 008."""
+    if history.pending_base is None:
+        return None
+    return snapshot_codec.decode(bytes(history.pending_base))
 
 
 def summary(history: PlaylistHistory | None) -> dict:

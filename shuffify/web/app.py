@@ -17,7 +17,16 @@ import peewee as pw
 from settings import Settings
 from shuffify import database, health
 from shuffify.schema import SchemaState
-from shuffify.web.routes import me, pages, playlists, schedules, shuffle, signin, workshop
+from shuffify.web.routes import (
+    me,
+    pages,
+    playlists,
+    schedules,
+    shuffle,
+    signin,
+    snapshots,
+    workshop,
+)
 from shuffify.web.services import build_services
 
 log = logging.getLogger(__name__)
@@ -60,7 +69,7 @@ def create_app(settings: Settings, on_fatal: Callable[[str], None] | None = None
     # fresh response: the error handler sets the headers again.
     app.default_error_handler = lambda error: _json_error(error, headers)
     app.get("/health", callback=lambda: health.health_report(db, schema.ready.is_set()))
-    for routes in (signin, me, playlists, shuffle, workshop, schedules, pages):
+    for routes in (signin, me, playlists, shuffle, workshop, schedules, snapshots, pages):
         routes.install(app, services)
     return app
 

@@ -7,8 +7,9 @@ real HTTP fake Spotify, on SQLite files and on real PostgreSQL. Covered:
 - POST /shuffle answers changed, track_uris and history; Spotify then holds track_uris, a
   permutation of the live order; with a seed it equals /preview; an empty playlist is a 400;
   an unchanged order writes nothing; another user's playlist is a 403 unless collaborative.
-- The live order: tracks added on Spotify since are shuffled in, and undo keeps them at the
-  end and lists them in "kept".
+- The live order: tracks added on Spotify since are shuffled in; undo keeps what was added
+  since Shuffify's current step at the end and lists it in "kept", and undoing past the
+  "spotify" step that recorded earlier additions removes those (issue 19's three-way merge).
 - No track lost: each write call of a 250-track replace failing in turn is a 503, and the next
   request completes exactly the recorded order, keeping a track added on Spotify meanwhile;
   the background retry completes it by itself.
@@ -317,7 +318,7 @@ def test_a_collaborative_playlist_of_another_user_can_be_shuffled(ada, fake):
     assert fake.playlist_uris(pid) == body["track_uris"]
 
 
-def test_tracks_added_on_spotify_are_shuffled_in_and_kept_at_the_end_by_undo(ada, fake):
+def test_tracks_added_on_spotify_are_shuffled_in_and_undo_merges_three_ways(ada, fake):
     pid = new_playlist(fake, 8)
     original = fake.playlist_uris(pid)
     first = shuffle(ada, pid, seed=1)["track_uris"]
@@ -332,10 +333,10 @@ def test_tracks_added_on_spotify_are_shuffled_in_and_kept_at_the_end_by_undo(ada
     assert [s["kind"] for s in steps] == ["shuffle", "spotify", "shuffle", "original"]
     later = fake.track("New 3")
     add_on_spotify(fake, "ada", pid, [later])
-    expected = [  # each undo: the step's order, then what is live but not in it
+    expected = [  # each undo: the step's order, then what was added since the current step
         (first + added_uris, [later["uri"]]),
-        (first, [*added_uris, later["uri"]]),
-        (original, [*added_uris, later["uri"]]),
+        (first, [later["uri"]]),  # the "spotify" step is undone: its additions go
+        (original, [later["uri"]]),
     ]
     for order, kept in expected:
         body = post(ada, pid, "undo")

@@ -2,7 +2,7 @@
 
 import bottle
 
-from shuffify.playlists import changes
+from shuffify.playlists import changes, versions
 from shuffify.spotify import playlists
 from shuffify.web.routes.common import api_route, checked_playlist_id, current_user, spotify
 from shuffify.web.services import Services
@@ -23,5 +23,10 @@ def list_playlists(services: Services) -> dict:
 
 def get_playlist(services: Services, playlist_id: str) -> dict:
     playlist_id = checked_playlist_id(playlist_id)
-    changes.settle(spotify(services), current_user(), playlist_id)  # finish a write first
-    return playlists.read(spotify(services), playlist_id)
+    user = current_user()
+    changes.settle(spotify(services), user, playlist_id)  # finish a write first
+    playlist = playlists.read(spotify(services), playlist_id)
+    if playlist["tracks"] is None:
+        return {**playlist, "outside_changes": None}
+    live = [track["uri"] for track in playlist["tracks"]]
+    return {**playlist, "outside_changes": versions.outside_changes(user, playlist_id, live)}
