@@ -282,6 +282,7 @@ class FakeSpotify:
             ("POST", r"/accounts/api/token", self._token),
             ("GET", r"/v1/me", self._me),
             ("GET", r"/v1/me/playlists", self._my_playlists),
+            ("POST", r"/v1/me/playlists", self._create_playlist),
             ("GET", r"/v1/playlists/([^/]+)", self._playlist),
             (None, r"/v1/playlists/[^/]+/tracks", self._old_tracks_endpoint),
             ("GET", r"/v1/playlists/([^/]+)/items", self._get_items),
@@ -461,6 +462,17 @@ class FakeSpotify:
         with self._lock:
             entries = self._playlists[playlist_id].entries
             return [(entry.uri, entry.added_at, entry.added_by) for entry in entries]
+
+    def details(self, playlist_id: str) -> dict:
+        """The playlist's owner, name, description and whether it is public."""
+        with self._lock:
+            playlist = self._playlists[playlist_id]
+            return {
+                "owner": playlist.owner,
+                "name": playlist.name,
+                "description": playlist.description,
+                "public": playlist.public,
+            }
 
     def snapshot_id(self, playlist_id: str) -> str:
         with self._lock:
@@ -688,6 +700,26 @@ class FakeSpotify:
             if playlist.is_listed_for(request.user)
         ]
         return _Reply(200, self._page(request, listed, limit, offset))
+
+    def _create_playlist(self, request: _Request) -> _Reply:
+        body = _json_body(request)
+        name = body.get("name")
+        if not isinstance(name, str) or not name:
+            raise _api_error(400, "Missing required field: name")
+        playlist = _Playlist(
+            id=_random_id(),
+            owner=request.user,
+            name=name,
+            description=str(body.get("description") or ""),
+            public=bool(body.get("public", True)),
+            collaborative=bool(body.get("collaborative", False)),
+            collaborators=set(),
+            followers=set(),
+            entries=[],
+            image_url=f"https://mosaic.scdn.co/640/{secrets.token_hex(20)}",
+        )
+        self._playlists[playlist.id] = playlist
+        return _Reply(201, self._simplified(playlist))
 
     def _playlist(self, request: _Request, playlist_id: str) -> _Reply:
         playlist = self._existing(playlist_id)

@@ -17,11 +17,22 @@ WRITE_LIMIT = 100  # items per POST, PUT (replace) or DELETE
 
 def editable_playlists(spotify: Spotify, user_id: str) -> list[dict]:
     """The user's playlists they can change: their own and collaborative ones."""
+    return [shapes.playlist_summary(p) for p in editable_playlist_objects(spotify, user_id)]
+
+
+def editable_playlist_objects(spotify: Spotify, user_id: str) -> list[dict]:
+    """The same playlists as Spotify describes them (name, description, snapshot_id...)."""
     return [
-        shapes.playlist_summary(p)
+        p
         for p in spotify.pages("/me/playlists", {"limit": PAGE_LIMIT})
-        if p and ((p.get("owner") or {}).get("id") == user_id or p.get("collaborative"))
+        if p and is_editable(p, user_id)
     ]
+
+
+def create(spotify: Spotify, name: str, description: str = "") -> dict:
+    """A new private playlist of the user (POST /me/playlists); never repeated blindly."""
+    body = {"name": name, "public": False, "description": description}
+    return spotify.send("POST", "/me/playlists", body, safe=False)
 
 
 def metadata(spotify: Spotify, playlist_id: str) -> dict:

@@ -18,6 +18,7 @@ from settings import Settings
 from shuffify import database, health
 from shuffify.schema import SchemaState
 from shuffify.web.routes import (
+    exports,
     me,
     pages,
     playlists,
@@ -69,7 +70,7 @@ def create_app(settings: Settings, on_fatal: Callable[[str], None] | None = None
     # fresh response: the error handler sets the headers again.
     app.default_error_handler = lambda error: _json_error(error, headers)
     app.get("/health", callback=lambda: health.health_report(db, schema.ready.is_set()))
-    for routes in (signin, me, playlists, shuffle, workshop, schedules, snapshots, pages):
+    for routes in (signin, me, playlists, shuffle, workshop, schedules, snapshots, exports, pages):
         routes.install(app, services)
     return app
 
