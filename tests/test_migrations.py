@@ -635,7 +635,7 @@ def test_006_keeps_the_oldest_of_duplicate_sources_then_refuses_new_duplicates(d
 # --- 008: snapshots on a database that holds data ---------------------------------------------
 
 
-def test_008_upgrades_a_database_holding_data_and_keeps_it(db_url, tmp_path):
+def test_008_upgrades_a_database_holding_data_and_keeps_it(db_url):
     migrate_to(db_url, "001_initial")
     stored = insert_sample_rows(db_url)  # Phase 0 data, then a history row of 003's
     migrate_to(db_url, "007_playlist_claims")
@@ -648,7 +648,7 @@ def test_008_upgrades_a_database_holding_data_and_keeps_it(db_url, tmp_path):
     )
     histories = "SELECT playlist_id, current_seq, pending_uris_json FROM playlist_histories"
     before = query(db_url, histories)
-    assert migrate(db_url, tmp_path / "lock") == ["008_snapshots"]
+    assert migrate_to(db_url, "008_snapshots") == ["008_snapshots"]
     assert sample_rows(db_url) == stored
     assert query(db_url, histories) == before
     assert query(db_url, "SELECT pending_base FROM playlist_histories") == [(None,)]
