@@ -4,13 +4,15 @@ At most MAX_PER_PLAYLIST per user and playlist. An update changes only the
 fields it names: the original wiped the snapshot when track_uris was left out.
 """
 
+from shuffify.checks import known_fields, storable
 from shuffify.database import write_transaction
 from shuffify.errors import Conflict, NotFound, Refused
 from shuffify.models import User, WorkshopSession
 from shuffify.playlists.uris import checked_track_uris
 
 MAX_PER_PLAYLIST = 10
-MAX_NAME = 255
+MAX_NAME = WorkshopSession.session_name.max_length
+FIELDS = ("session_name", "track_uris")
 
 
 def as_dict(session: WorkshopSession) -> dict:
@@ -29,7 +31,7 @@ def checked_name(value: object) -> str:
     name = value.strip() if isinstance(value, str) else ""
     if not 1 <= len(name) <= MAX_NAME:
         raise Refused(f"session_name must be 1 to {MAX_NAME} characters")
-    return name
+    return storable(name, "session_name")
 
 
 def list_for(user: User, playlist_id: str) -> list[dict]:
@@ -42,6 +44,7 @@ def list_for(user: User, playlist_id: str) -> list[dict]:
 
 
 def create(user: User, playlist_id: str, body: dict) -> dict:
+    known_fields(body, FIELDS)
     name = checked_name(body.get("session_name"))
     uris = checked_track_uris(body.get("track_uris"))
     with write_transaction():
@@ -71,9 +74,7 @@ def get(user: User, session_id: int) -> WorkshopSession:
 
 def update(user: User, session_id: int, body: dict) -> dict:
     session = get(user, session_id)
-    unknown = set(body) - {"session_name", "track_uris"}
-    if unknown:
-        raise Refused(f"unknown field: {sorted(unknown)[0]}")
+    known_fields(body, FIELDS)
     if "session_name" in body:
         session.session_name = checked_name(body["session_name"])
     if "track_uris" in body:

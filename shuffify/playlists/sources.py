@@ -7,6 +7,7 @@ target. Scheduled raids use these when a schedule names no sources.
 
 import peewee as pw
 
+from shuffify.checks import known_fields, storable
 from shuffify.errors import NotFound, Refused
 from shuffify.models import UpstreamSource, User
 from shuffify.playlists import changes
@@ -15,6 +16,7 @@ from shuffify.spotify import Spotify
 
 MAX_PER_TARGET = 20
 SOURCE_TYPES = ("own", "external")
+FIELDS = ("source_playlist_id", "source_url", "source_type", "source_name")
 
 
 def as_dict(source: UpstreamSource) -> dict:
@@ -41,6 +43,7 @@ def list_for(user: User, target_id: str) -> list[dict]:
 
 def add(spotify: Spotify, user: User, target_id: str, body: dict) -> tuple[dict, bool]:
     """The source row, and whether it is new."""
+    known_fields(body, FIELDS)
     given = body.get("source_playlist_id") or body.get("source_url")
     source_id = playlist_id_from(given)
     if source_id is None:
@@ -51,6 +54,9 @@ def add(spotify: Spotify, user: User, target_id: str, body: dict) -> tuple[dict,
     name = body.get("source_name")
     if name is not None and (not isinstance(name, str) or len(name) > 255):
         raise Refused("source_name must be a string of at most 255 characters")
+    if name is not None:
+        storable(name, "source_name")
+    url = _source_url(body.get("source_url"))
     existing = of_target(user, target_id).where(UpstreamSource.source_playlist_id == source_id)
     if existing.exists():
         return as_dict(existing.get()), False
@@ -63,7 +69,7 @@ def add(spotify: Spotify, user: User, target_id: str, body: dict) -> tuple[dict,
                 user=user,
                 target_playlist_id=target_id,
                 source_playlist_id=source_id,
-                source_url=_source_url(body.get("source_url")),
+                source_url=url,
                 source_type=source_type,
                 source_name=name,
             )
@@ -82,4 +88,4 @@ def delete(user: User, source_id: int) -> None:
 
 
 def _source_url(value: object) -> str | None:
-    return value[:1024] if isinstance(value, str) else None
+    return storable(value, "source_url")[:1024] if isinstance(value, str) else None

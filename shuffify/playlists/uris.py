@@ -44,7 +44,10 @@ def playlist_id_from(text: object) -> str | None:
         return text
     if match := PLAYLIST_URI.fullmatch(text):
         return match.group(1)
-    parts = urlsplit(text if "://" in text else f"https://{text}")
+    try:
+        parts = urlsplit(text if "://" in text else f"https://{text}")
+    except ValueError:  # a broken host: "https://[", "open.spotify.com]/x"
+        return None
     if parts.scheme not in ("http", "https") or parts.hostname != "open.spotify.com":
         return None
     match = LINK_PATH.fullmatch(parts.path)

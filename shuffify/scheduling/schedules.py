@@ -13,7 +13,7 @@ process was up coalesce into one.
 
 from datetime import datetime, timedelta
 
-from shuffify.checks import whole_number
+from shuffify.checks import known_fields, storable, whole_number
 from shuffify.database import write_transaction
 from shuffify.errors import Conflict, NotFound, Refused
 from shuffify.models import (
@@ -32,6 +32,7 @@ from shuffify.spotify import Spotify
 
 MAX_PER_USER = 5
 MAX_SOURCES = 20
+MAX_CRON = Schedule.schedule_value.max_length
 INTERVALS = {
     IntervalValue.EVERY_6H: timedelta(hours=6),
     IntervalValue.EVERY_12H: timedelta(hours=12),
@@ -131,10 +132,7 @@ def delete(user: User, schedule_id: int) -> None:
 
 
 def _known(body: dict) -> dict:
-    unknown = sorted(set(body) - set(EDITABLE))
-    if unknown:
-        raise Refused(f"unknown field: {unknown[0]}")
-    return dict(body)
+    return dict(known_fields(body, EDITABLE))
 
 
 def validate(spotify: Spotify, user: User, data: dict, now: datetime) -> dict:
@@ -145,7 +143,7 @@ def validate(spotify: Spotify, user: User, data: dict, now: datetime) -> dict:
         "schedule_type",
         [t.value for t in ScheduleType],
     )
-    value = _schedule_value(schedule_type, data.get("schedule_value", IntervalValue.DAILY))
+    value = _schedule_value(schedule_type, data.get("schedule_value", IntervalValue.DAILY), now)
     target = playlist_id_from(data.get("target_playlist_id"))
     if target is None:
         raise Refused("target_playlist_id must be a playlist ID, URI or link")
@@ -183,7 +181,7 @@ def _choice(value: object, name: str, choices: list[str]) -> str:
     return text
 
 
-def _schedule_value(schedule_type: str, value: object) -> str:
+def _schedule_value(schedule_type: str, value: object, now: datetime) -> str:
     text = value.strip() if isinstance(value, str) else ""
     if schedule_type == ScheduleType.INTERVAL:
         return _choice(text, "schedule_value", [v.value for v in IntervalValue])
@@ -192,7 +190,14 @@ def _schedule_value(schedule_type: str, value: object) -> str:
             "schedule_value must be a 5-field cron expression (minute hour day month weekday), "
             f"got {text[:100]!r}"
         )
-    return " ".join(text.split())
+    text = " ".join(text.split())
+    if len(text) > MAX_CRON:
+        raise Refused(f"schedule_value must be at most {MAX_CRON} characters, got {len(text)}")
+    try:
+        next_run(ScheduleType.CRON, text, now)
+    except ValueError:  # croniter's "failed to find next date": a 30 February
+        raise Refused(f"schedule_value {text!r} never matches a date: it would never run") from None
+    return text
 
 
 def _sources(value: object) -> list[str]:
@@ -234,7 +239,7 @@ def _name(given: object, from_spotify: str | None) -> str | None:
         return (from_spotify or "")[:255] or None
     if not isinstance(given, str) or not 1 <= len(given.strip()) <= 255:
         raise Refused("target_playlist_name must be 1 to 255 characters")
-    return given.strip()
+    return storable(given.strip(), "target_playlist_name")
 
 
 def run_now(user: User, schedule_id: int, now: datetime) -> int:

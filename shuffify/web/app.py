@@ -4,7 +4,8 @@ One database connection per request: peewee opens it on the first query and
 the after_request hook, which Bottle runs in a `finally`, returns it to the
 pool on every path, errors included. Every error, Bottle's own 404, 405 and
 500 among them, answers the same JSON shape instead of Bottle's HTML page,
-and every response carries the security headers.
+and every response carries the security headers; every /api answer, errors
+included, also `Cache-Control: no-store`.
 """
 
 import json
@@ -28,6 +29,7 @@ from shuffify.web.routes import (
     snapshots,
     workshop,
 )
+from shuffify.web.routes.common import row_id_filter
 from shuffify.web.services import build_services
 
 log = logging.getLogger(__name__)
@@ -69,6 +71,7 @@ def create_app(settings: Settings, on_fatal: Callable[[str], None] | None = None
     # An exception that escapes a route is answered after the hook ran, on a
     # fresh response: the error handler sets the headers again.
     app.default_error_handler = lambda error: _json_error(error, headers)
+    app.router.add_filter("id", row_id_filter)  # before any route names <...:id>
     app.get("/health", callback=lambda: health.health_report(db, schema.ready.is_set()))
     for routes in (signin, me, playlists, shuffle, workshop, schedules, snapshots, exports, pages):
         routes.install(app, services)
@@ -87,6 +90,8 @@ def _after_request(db: pw.Database, headers: dict) -> None:
 def _set_headers(headers: dict) -> None:
     for name, value in headers.items():
         bottle.response.set_header(name, value)
+    if bottle.request.path == "/api" or bottle.request.path.startswith("/api/"):
+        bottle.response.set_header("Cache-Control", "no-store")  # /api/me holds the CSRF token
 
 
 def _json_error(error: bottle.HTTPError, headers: dict) -> str:

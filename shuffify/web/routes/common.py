@@ -12,11 +12,13 @@ functions and back, nothing more.
 import functools
 import json
 import re
+from collections.abc import Collection
 
 import bottle
 
 from shuffify.accounts import login_sessions
 from shuffify.accounts.tokens import SessionTokens
+from shuffify.checks import known_fields, storable
 from shuffify.database import release_idle_connection
 from shuffify.errors import Refused
 from shuffify.models import LoginSession, User
@@ -25,12 +27,17 @@ from shuffify.spotify import RateLimited, Revoked, Spotify, SpotifyError
 from shuffify.web.services import Services
 
 MAX_BODY_BYTES = 512 * 1024  # room for a 10,000-item track list
+MAX_DEPTH = 32  # levels of nesting in a body; ours have at most three
+MAX_DIGITS = 100  # of an integer in a body; seeds, the longest, have at most 20
 SESSION_COOKIE = "shuffify_session"
 CSRF_HEADER = "X-CSRF-Token"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SESSION_KEY = "shuffify.login_session"
 SPOTIFY_KEY = "shuffify.spotify"
 SPOTIFY_ID = re.compile(r"[A-Za-z0-9]{1,64}")  # base62, as Spotify's ids are
+# A row id in a path: ASCII digits without a leading zero (not "007", no Arabic-Indic
+# digits), at most 18 of them, so every id passed on fits a 64-bit column; else 404.
+ROW_ID = r"[1-9][0-9]{0,17}"
 
 
 def api_route(services: Services, handler):
@@ -59,6 +66,11 @@ def api_route(services: Services, handler):
             bottle.abort(refusal.status, refusal.message)
 
     return wrapper
+
+
+def row_id_filter(_config: str) -> tuple:
+    """Bottle's route filter for `<name:id>`: (pattern, to Python, to URL)."""
+    return ROW_ID, int, str
 
 
 def spotify_http_error(error: SpotifyError) -> bottle.HTTPError:
@@ -138,17 +150,74 @@ def checked_playlist_id(playlist_id: str) -> str:
     return playlist_id
 
 
-def json_body() -> dict:
-    """The request body as a JSON object, or a 4xx."""
+def json_body(fields: Collection[str] | None) -> dict:
+    """The request body as a JSON object naming only `fields`, or a 4xx naming what is wrong.
+
+    fields None: the plain function refuses unknown fields itself, after it
+    found its row (so another user's row is 404 whatever the body names).
+    """
+    return _object_of(_raw_body(), fields)
+
+
+def no_body() -> None:
+    """A write that takes no body: none at all, {}, or a form holding only csrf_token."""
+    if bottle.request.content_type.startswith("application/x-www-form-urlencoded"):
+        known_fields(dict(bottle.request.forms), ["csrf_token"])
+        return
+    raw = _raw_body()
+    if raw.strip():
+        _object_of(raw, ())
+
+
+def _raw_body() -> bytes:
     if bottle.request.content_length > MAX_BODY_BYTES:
         bottle.abort(413, f"request body over {MAX_BODY_BYTES} bytes")
     raw = bottle.request.body.read(MAX_BODY_BYTES + 1)  # chunked bodies have no length
     if len(raw) > MAX_BODY_BYTES:
         bottle.abort(413, f"request body over {MAX_BODY_BYTES} bytes")
+    return raw
+
+
+def _object_of(raw: bytes, fields: Collection[str] | None) -> dict:
     try:
-        body = json.loads(raw or b"null")
-    except (ValueError, UnicodeDecodeError):
-        bottle.abort(400, "request body is not valid JSON")
+        body = json.loads(raw or b"null", parse_int=_bounded_int)
+    except RecursionError:
+        bottle.abort(400, f"request body is nested more than {MAX_DEPTH} levels deep")
+    except ValueError as error:  # UnicodeDecodeError and JSONDecodeError among them
+        bottle.abort(400, f"request body is not valid JSON{_where(error)}")
     if not isinstance(body, dict):
         bottle.abort(400, "request body must be a JSON object")
-    return body
+    _check_values(body)
+    return body if fields is None else known_fields(body, fields)
+
+
+def _bounded_int(text: str) -> int:
+    """A JSON integer of at most MAX_DIGITS digits (int() itself stops at 4,300, with a 500)."""
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise ValueError(f"a number has more than {MAX_DIGITS} digits")
+    return int(text)
+
+
+def _where(error: ValueError) -> str:
+    if isinstance(error, json.JSONDecodeError):
+        return f" ({error.msg} at line {error.lineno} column {error.colno})"
+    if isinstance(error, UnicodeDecodeError):
+        return " (it is not UTF-8)"
+    return f" ({error})"
+
+
+def _check_values(body: dict) -> None:
+    """Refuse nesting deeper than MAX_DEPTH, and text no database column can hold."""
+    pending = [(body, "request body", 1)]
+    while pending:
+        value, path, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            bottle.abort(400, f"request body is nested more than {MAX_DEPTH} levels deep")
+        if isinstance(value, str):
+            storable(value, path)
+        elif isinstance(value, list):
+            pending.extend((item, f"{path}[{i}]", depth + 1) for i, item in enumerate(value))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                storable(key, f"a field name in {path}")
+                pending.append((item, key if depth == 1 else f"{path}.{key}", depth + 1))

@@ -3,7 +3,13 @@
 import bottle
 
 from shuffify.accounts import signin
-from shuffify.web.routes.common import api_route, clear_session_cookie, current_user, session_cookie
+from shuffify.web.routes.common import (
+    api_route,
+    clear_session_cookie,
+    current_user,
+    no_body,
+    session_cookie,
+)
 from shuffify.web.services import Services
 
 
@@ -20,6 +26,7 @@ def me(services: Services) -> dict:
 
 
 def delete_me(services: Services) -> dict:
+    no_body()
     signin.delete_account(current_user())
     clear_session_cookie(services)
     return {"deleted": True}

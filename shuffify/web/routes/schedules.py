@@ -3,7 +3,7 @@
 import bottle
 
 from shuffify.scheduling import schedules
-from shuffify.web.routes.common import api_route, current_user, json_body, spotify
+from shuffify.web.routes.common import api_route, current_user, json_body, no_body, spotify
 from shuffify.web.services import Services
 
 
@@ -11,7 +11,7 @@ def install(app: bottle.Bottle, services: Services) -> None:
     def route(method: str, path: str, handler) -> None:
         app.route(path, method, api_route(services, lambda **kw: handler(services, **kw)))
 
-    one = "/api/schedules/<schedule_id:int>"
+    one = "/api/schedules/<schedule_id:id>"
     route("GET", "/api/schedules", list_schedules)
     route("POST", "/api/schedules", create)
     route("GET", one, get)
@@ -27,7 +27,8 @@ def list_schedules(services: Services) -> dict:
 
 
 def create(services: Services) -> dict:
-    schedule = schedules.create(spotify(services), current_user(), json_body(), services.clock())
+    body = json_body(schedules.EDITABLE)
+    schedule = schedules.create(spotify(services), current_user(), body, services.clock())
     services.wake_runner()
     bottle.response.status = 201
     return schedule
@@ -39,17 +40,20 @@ def get(services: Services, schedule_id: int) -> dict:
 
 def update(services: Services, schedule_id: int) -> dict:
     user = current_user()
-    schedule = schedules.update(spotify(services), user, schedule_id, json_body(), services.clock())
+    body = json_body(None)
+    schedule = schedules.update(spotify(services), user, schedule_id, body, services.clock())
     services.wake_runner()
     return schedule
 
 
 def delete(services: Services, schedule_id: int) -> dict:
+    no_body()
     schedules.delete(current_user(), schedule_id)
     return {"deleted": True}
 
 
 def run(services: Services, schedule_id: int) -> dict:
+    no_body()
     execution_id = schedules.run_now(current_user(), schedule_id, services.clock())
     services.wake_runner()
     bottle.response.status = 202

@@ -10,6 +10,7 @@ from shuffify.web.routes.common import (
     checked_playlist_id,
     current_user,
     json_body,
+    no_body,
     spotify,
 )
 from shuffify.web.services import Services
@@ -44,14 +45,14 @@ def _algorithm_and_params(body: dict) -> tuple[str, object]:
 
 
 def shuffle_playlist(services: Services, playlist_id: str) -> dict:
-    algorithm, params = _algorithm_and_params(json_body())
+    algorithm, params = _algorithm_and_params(json_body(("algorithm", "params")))
     return changes.shuffle_playlist(
         spotify(services), current_user(), playlist_id, algorithm, params
     )
 
 
 def preview(services: Services, playlist_id: str) -> dict:
-    body = json_body()
+    body = json_body(("algorithm", "params", "track_uris"))
     algorithm, params = _algorithm_and_params(body)
     uris = body.get("track_uris")
     if uris is not None and not (isinstance(uris, list) and all(isinstance(u, str) for u in uris)):
@@ -62,10 +63,12 @@ def preview(services: Services, playlist_id: str) -> dict:
 
 
 def undo(services: Services, playlist_id: str) -> dict:
+    no_body()
     return changes.step(spotify(services), current_user(), playlist_id, -1)
 
 
 def redo(services: Services, playlist_id: str) -> dict:
+    no_body()
     return changes.step(spotify(services), current_user(), playlist_id, +1)
 
 

@@ -13,6 +13,7 @@ from shuffify.web.routes.common import (
     checked_playlist_id,
     current_user,
     json_body,
+    no_body,
     spotify,
 )
 from shuffify.web.services import Services
@@ -30,16 +31,16 @@ def install(app: bottle.Bottle, services: Services) -> None:
     route("GET", "/api/external-playlists/recent", recent)
     route("GET", f"{PLAYLIST}/sessions", list_sessions)
     route("POST", f"{PLAYLIST}/sessions", create_session)
-    route("GET", "/api/sessions/<session_id:int>", get_session)
-    route("PUT", "/api/sessions/<session_id:int>", update_session)
-    route("DELETE", "/api/sessions/<session_id:int>", delete_session)
+    route("GET", "/api/sessions/<session_id:id>", get_session)
+    route("PUT", "/api/sessions/<session_id:id>", update_session)
+    route("DELETE", "/api/sessions/<session_id:id>", delete_session)
     route("GET", f"{PLAYLIST}/sources", list_sources)
     route("POST", f"{PLAYLIST}/sources", add_source)
-    route("DELETE", "/api/sources/<source_id:int>", delete_source)
+    route("DELETE", "/api/sources/<source_id:id>", delete_source)
 
 
 def save_tracks(services: Services, playlist_id: str):
-    body = json_body()
+    body = json_body(("track_uris", "snapshot_id"))
     uris = checked_track_uris(body.get("track_uris"))
     snapshot_id = body.get("snapshot_id")
     if snapshot_id is not None and not isinstance(snapshot_id, str):
@@ -83,7 +84,8 @@ def list_sessions(services: Services, playlist_id: str) -> dict:
 
 
 def create_session(services: Services, playlist_id: str) -> dict:
-    session = saved_sessions.create(current_user(), checked_playlist_id(playlist_id), json_body())
+    body = json_body(saved_sessions.FIELDS)
+    session = saved_sessions.create(current_user(), checked_playlist_id(playlist_id), body)
     bottle.response.status = 201
     return session
 
@@ -93,10 +95,11 @@ def get_session(services: Services, session_id: int) -> dict:
 
 
 def update_session(services: Services, session_id: int) -> dict:
-    return saved_sessions.update(current_user(), session_id, json_body())
+    return saved_sessions.update(current_user(), session_id, json_body(None))
 
 
 def delete_session(services: Services, session_id: int) -> dict:
+    no_body()
     saved_sessions.delete(current_user(), session_id)
     return {"deleted": True}
 
@@ -107,11 +110,13 @@ def list_sources(services: Services, playlist_id: str) -> dict:
 
 def add_source(services: Services, playlist_id: str) -> dict:
     target = checked_playlist_id(playlist_id)
-    source, created = sources.add(spotify(services), current_user(), target, json_body())
+    body = json_body(sources.FIELDS)
+    source, created = sources.add(spotify(services), current_user(), target, body)
     bottle.response.status = 201 if created else 200
     return source
 
 
 def delete_source(services: Services, source_id: int) -> dict:
+    no_body()
     sources.delete(current_user(), source_id)
     return {"deleted": True}
