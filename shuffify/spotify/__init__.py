@@ -10,6 +10,7 @@ into the app's own.
 from shuffify.spotify.client import Spotify, TokenSource
 from shuffify.spotify.errors import (
     Forbidden,
+    ForeignPage,
     NotFound,
     RateLimited,
     Revoked,
@@ -20,6 +21,7 @@ from shuffify.spotify.sender import Sender
 
 __all__ = [
     "Forbidden",
+    "ForeignPage",
     "NotFound",
     "RateLimited",
     "Revoked",

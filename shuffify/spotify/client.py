@@ -8,13 +8,14 @@ to refresh it. The API-area modules call get(), send() and pages() on it.
 import json
 from collections.abc import Callable, Iterator
 from typing import Protocol
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from shuffify.spotify.cache import NoCache, UserItemsCache
-from shuffify.spotify.errors import Forbidden, NotFound, SpotifyError, Unauthorized
+from shuffify.spotify.errors import Forbidden, ForeignPage, NotFound, SpotifyError, Unauthorized
 from shuffify.spotify.sender import Reply, Sender
 
 WEB_MAX_WAIT_S = 2.0  # a web request waits at most this long for a rate limit
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class TokenSource(Protocol):
@@ -53,13 +54,20 @@ class Spotify:
         return self._call(method, f"{self.api_url}{path}", body, safe=safe)
 
     def pages(self, path: str, params: dict) -> Iterator[dict]:
-        """Every item of a paged listing, following `next` to the end."""
+        """Every item of a paged listing, following `next` to the end.
+
+        `next` is followed only on the API's own scheme, host and port: the
+        bearer token goes with it, and a page may say anything.
+        """
         page = self.get(path, params)
         while True:
             yield from page.get("items") or []
             next_url = page.get("next")
             if not next_url:
                 return
+            home = origin(self.api_url)
+            if home is None or origin(next_url) != home:
+                raise ForeignPage()
             page = self._call("GET", next_url, None, safe=True)
 
     def _call(self, method: str, url: str, body: dict | None, *, safe: bool) -> dict:
@@ -79,6 +87,20 @@ class Spotify:
         return self.sender.send(
             method, url, headers=headers, body=payload, safe=safe, max_wait_s=self.max_wait_s
         )
+
+
+def origin(url: object) -> tuple | None:
+    """(scheme, host, port) of an absolute http(s) URL, or None for anything else."""
+    if not isinstance(url, str):
+        return None
+    try:
+        parts = urlsplit(url)
+        port = parts.port or DEFAULT_PORTS.get(parts.scheme)
+    except ValueError:  # a broken host or port
+        return None
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
+        return None
+    return parts.scheme, parts.hostname, port
 
 
 def checked(reply: Reply) -> dict:

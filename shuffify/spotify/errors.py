@@ -46,6 +46,16 @@ class RateLimited(SpotifyError):
         self.retry_after_s = retry_after_s
 
 
+class ForeignPage(SpotifyError):
+    """A page's `next` link leads off the configured API: the token is not sent there."""
+
+    def __init__(self):
+        super().__init__(
+            502,
+            "Spotify's answer linked its next page to another server: stopped reading there",
+        )
+
+
 class Unavailable(SpotifyError):
     """Spotify could not be reached or kept failing (5xx, network) after retries."""
 

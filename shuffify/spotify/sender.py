@@ -35,6 +35,7 @@ ATTEMPTS = 3  # for 5xx and network errors, on safe calls
 BACKOFF_BASE_S = 0.25
 DEFAULT_RETRY_AFTER_S = 1
 MAX_RATE_LIMIT_WAITS = 3
+MAX_RETRY_AFTER_S = 999_999_999  # a longer Retry-After is read as this
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,9 @@ def _json(response) -> object:
 
 def _retry_after(response) -> int:
     raw = response.headers.get("Retry-After", "")
-    return int(raw) if raw.isascii() and raw.isdigit() else DEFAULT_RETRY_AFTER_S
+    if not (raw.isascii() and raw.isdigit()):
+        return DEFAULT_RETRY_AFTER_S
+    return int(raw) if len(raw) <= 9 else MAX_RETRY_AFTER_S  # int() refuses 4,301 digits
 
 
 def _path(url: str) -> str:
