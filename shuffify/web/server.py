@@ -9,8 +9,15 @@ DRAIN_S), then stops waitress's threads and returns.
 else. Every other request may wait hundreds of milliseconds on Spotify, and
 a handful of them would otherwise hold every request thread while /health
 queued behind them, until Docker restarted a healthy container.
+
+What waitress refuses before the app sees it (a body over its limit, a
+malformed request) answers the app's one JSON error shape too, not
+waitress's plain text. Its limit is the most any route reads (an import);
+each route refuses more than it takes itself (512 KiB for most), so a body
+over a route's limit is a JSON 413 at every size.
 """
 
+import json
 import signal
 import threading
 import time
@@ -18,12 +25,20 @@ import time
 import waitress
 from waitress import wasyncore
 from waitress.channel import HTTPChannel
+from waitress.parser import HTTPRequestParser, ParsingError
 from waitress.server import BaseWSGIServer
-from waitress.task import ThreadedTaskDispatcher
+from waitress.task import ErrorTask, ThreadedTaskDispatcher
+
+from shuffify.playlists.exports import MAX_IMPORT_BYTES
+from shuffify.web.app import SECURITY_HEADERS
+from shuffify.web.routes.exports import MULTIPART_SLACK
 
 DRAIN_S = 5
 POLL_S = 0.25  # how soon a stop request is noticed
-MAX_REQUEST_BODY_BYTES = 1 << 20  # waitress answers 413 above this, before the app
+LARGEST_BODY = MAX_IMPORT_BYTES + MULTIPART_SLACK  # the most any route reads: an import's form
+# waitress refuses a body of this length or more (a chunked one counting its framing).
+MAX_REQUEST_BODY_BYTES = LARGEST_BODY + 1
+TOO_LARGE = f"request body over {LARGEST_BODY} bytes, the most any route takes"
 HEALTH_THREADS = 2
 HEALTH_PATH = "/health"
 
@@ -33,6 +48,7 @@ def serve(app, host: str, port: int, threads: int, stopping: threading.Event) ->
     server = waitress.create_server(
         app, host=host, port=port, threads=threads, max_request_body_size=MAX_REQUEST_BODY_BYTES
     )
+    server.channel_class = JsonErrorChannel
     health_lane = _give_health_its_own_lane(server)
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopping.set())
@@ -42,6 +58,39 @@ def serve(app, host: str, port: int, threads: int, stopping: threading.Event) ->
         wasyncore.loop(timeout=POLL_S, map=channels, count=1)
     _drain(server, channels)
     health_lane.shutdown(cancel_pending=True, timeout=1)
+
+
+class JsonErrorTask(ErrorTask):
+    """waitress's own refusals in the app's JSON error shape, with its headers."""
+
+    def execute(self):
+        error = self.request.error
+        message = TOO_LARGE if error.code == 413 else error.body
+        body = json.dumps({"error": {"status": error.code, "message": message}}).encode()
+        self.status = f"{error.code} {error.reason}"
+        self.response_headers.extend(
+            [
+                ("Content-Type", "application/json"),
+                ("Cache-Control", "no-store"),
+                *SECURITY_HEADERS.items(),
+            ]
+        )
+        self.set_close_on_finish()
+        self.content_length = len(body)
+        self.write(body)
+
+
+class Parser(HTTPRequestParser):
+    def parse_header(self, header_plus):
+        try:
+            super().parse_header(header_plus)
+        except ValueError:  # int() of a Content-Length of 4,301 digits: no answer at all
+            raise ParsingError("Content-Length is invalid") from None
+
+
+class JsonErrorChannel(HTTPChannel):
+    error_task_class = JsonErrorTask
+    parser_class = Parser
 
 
 def _give_health_its_own_lane(server) -> ThreadedTaskDispatcher:
