@@ -33,7 +33,7 @@
     panel.hidden = false;
     undoButton.disabled = redoButton.disabled = true;
     document.getElementById("algorithm").focus();
-    await busy("Loading history…", async () => showHistory(await api("GET", `/api/playlists/${playlist.id}/history`)));
+    await busy("Loading history…", async () => showHistory(await api("GET", `/api/playlists/${encodeURIComponent(playlist.id)}/history`)));
   }
 
   function card(playlist) {
@@ -76,7 +76,7 @@
     let choice;
     try { choice = algorithmInputs.read(); } catch (error) { fail(error); return; }
     await busy(`Shuffling “${chosen.name}”…`, async () => {
-      const data = await api("POST", `/api/playlists/${chosen.id}/shuffle`,
+      const data = await api("POST", `/api/playlists/${encodeURIComponent(chosen.id)}/shuffle`,
         { algorithm: choice.algorithm, params: choice.params });
       changed(data, `Shuffled with ${choice.title}`);
     }, shuffleButton);
@@ -87,11 +87,11 @@
       if (!chosen) return;
       undoButton.disabled = redoButton.disabled = true;
       const done = await busy(`${verb.replace(/ne$/, "ing")}…`, async () => {
-        changed(await api("POST", `/api/playlists/${chosen.id}/${step}`), verb);
+        changed(await api("POST", `/api/playlists/${encodeURIComponent(chosen.id)}/${step}`), verb);
         return true;
       });
       if (!done) { // the buttons follow the history, whatever happened
-        const history = await api("GET", `/api/playlists/${chosen.id}/history`).catch(fail);
+        const history = await api("GET", `/api/playlists/${encodeURIComponent(chosen.id)}/history`).catch(fail);
         if (history) showHistory(history);
       }
     });

@@ -101,7 +101,7 @@
   async function showRuns(s, container, before) {
     const query = new URLSearchParams({ limit: "10" });
     if (before) query.set("before", before);
-    const data = await api("GET", `/api/schedules/${s.id}/executions?${query}`);
+    const data = await api("GET", `/api/schedules/${encodeURIComponent(s.id)}/executions?${query}`);
     let body = container.querySelector("tbody");
     if (!before || !body) {
       body = el("tbody");
@@ -135,7 +135,7 @@
 
   async function runNow(s, container, historyButton, button) {
     await busy("Running now…", async () => {
-      const queued = await api("POST", `/api/schedules/${s.id}/run`);
+      const queued = await api("POST", `/api/schedules/${encodeURIComponent(s.id)}/run`);
       say("Run queued: it starts within seconds.");
       openHistories.add(s.id);
       container.hidden = false;
@@ -158,7 +158,7 @@
 
   async function setEnabled(s, enabled, button) {
     await busy(enabled ? "Resuming…" : "Pausing…", async () => {
-      await api("PATCH", `/api/schedules/${s.id}`, { is_enabled: enabled });
+      await api("PATCH", `/api/schedules/${encodeURIComponent(s.id)}`, { is_enabled: enabled });
       await refresh();
       say(enabled ? "Resumed." : "Paused: it will not run until you resume it.");
     }, button);
@@ -167,7 +167,7 @@
   async function remove(s, label, button) {
     if (!window.confirm(`Delete the schedule “${label}” and its history?`)) return;
     await busy("Deleting…", async () => {
-      await api("DELETE", `/api/schedules/${s.id}`);
+      await api("DELETE", `/api/schedules/${encodeURIComponent(s.id)}`);
       openHistories.delete(s.id);
       if (editing && editing.id === s.id) stopEditing();
       await refresh();
@@ -268,7 +268,7 @@
     try { data = body(); } catch (error) { fail(error); return; }
     const wasEditing = editing;
     await busy(wasEditing ? "Saving the schedule…" : "Creating the schedule…", async () => {
-      if (wasEditing) await api("PATCH", `/api/schedules/${wasEditing.id}`, data);
+      if (wasEditing) await api("PATCH", `/api/schedules/${encodeURIComponent(wasEditing.id)}`, data);
       else await api("POST", "/api/schedules", data);
       stopEditing();
       await refresh();

@@ -394,7 +394,7 @@
         form.addEventListener("submit", async (event) => {
           event.preventDefault();
           await busy("Renaming…", async () => {
-            await api("PUT", `/api/sessions/${s.id}`, { session_name: input.value });
+            await api("PUT", `/api/sessions/${encodeURIComponent(s.id)}`, { session_name: input.value });
             say(`Renamed to “${input.value.trim()}”.`);
             await showSessions();
           }, event.submitter);
@@ -417,7 +417,7 @@
   async function deleteSession(s, button) {
     if (!window.confirm(`Delete the saved session “${s.session_name}”?`)) return;
     await busy("Deleting…", async () => {
-      await api("DELETE", `/api/sessions/${s.id}`);
+      await api("DELETE", `/api/sessions/${encodeURIComponent(s.id)}`);
       say(`Deleted session “${s.session_name}”.`);
       await showSessions();
     }, button);
@@ -452,7 +452,7 @@
 
   async function removeSource(s, name, button) {
     await busy("Removing the source…", async () => {
-      await api("DELETE", `/api/sources/${s.id}`);
+      await api("DELETE", `/api/sources/${encodeURIComponent(s.id)}`);
       say(`Removed source “${name}”.`);
       await showSources();
     }, button);
