@@ -13,6 +13,7 @@ class JobType(StrEnum):
     RAID = "raid"
     SHUFFLE = "shuffle"
     RAID_AND_SHUFFLE = "raid_and_shuffle"
+    SNAPSHOT = "snapshot"  # a scheduled backup: issue 19
 
 
 class ScheduleType(StrEnum):

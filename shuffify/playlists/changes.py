@@ -61,9 +61,12 @@ def check_editable(spotify: Spotify, user: User, playlist_id: str) -> dict:
     return meta
 
 
-def load_editable(spotify: Spotify, user: User, playlist_id: str) -> LivePlaylist:
-    """The playlist as it is now on Spotify, if the user may change it."""
-    meta = check_editable(spotify, user, playlist_id)
+def load_editable(
+    spotify: Spotify, user: User, playlist_id: str, meta: dict | None = None
+) -> LivePlaylist:
+    """The playlist as it is now on Spotify, if the user may change it (given its metadata
+    just read and checked, only the items are read)."""
+    meta = meta or check_editable(spotify, user, playlist_id)
     try:
         tracks = spotify_playlists.entries(spotify, playlist_id, meta)
     except SpotifyForbidden:

@@ -3,7 +3,8 @@
 The operations behind /api/.../snapshots (issue 19), on top of the stored
 snapshots (playlists.snapshots) and the change path (playlists.changes):
 
-- a manual snapshot reads the live playlist and keeps it;
+- a manual snapshot reads the live playlist and keeps it, and so does a
+  scheduled backup, when Spotify's snapshot_id says it changed;
 - a diff compares a snapshot with the live playlist or with another snapshot;
 - a restore is a change like any other (the claim, an automatic snapshot
   first, one undo step, the fewest calls, completed after a failure), whose
@@ -23,6 +24,8 @@ from typing import NamedTuple
 from shuffify.models import User
 from shuffify.playlists import changes, claims, history, merge, snapshot_codec, snapshots
 from shuffify.spotify import Spotify
+
+BACKUP_LABEL = "scheduled backup"
 
 
 class Base(NamedTuple):
@@ -47,6 +50,20 @@ def take(spotify: Spotify, user: User, playlist_id: str, label: str | None) -> t
     live = changes.load_editable(spotify, user, playlist_id)
     row, created = snapshots.keep(
         user, playlist_id, live.uris, snapshots.MANUAL, label, live.snapshot_id
+    )
+    return snapshots.summary(row), created
+
+
+def back_up(spotify: Spotify, user: User, playlist_id: str) -> tuple[dict, bool]:
+    """A scheduled backup (kind "auto"): the pages are read only when Spotify's snapshot_id
+    moved since the newest snapshot, so an unchanged playlist costs one metadata call."""
+    meta = changes.check_editable(spotify, user, playlist_id)
+    newest = snapshots.newest_of(user, playlist_id)
+    if newest is not None and newest.spotify_snapshot_id == meta.get("snapshot_id"):
+        return snapshots.summary(newest), False
+    live = changes.load_editable(spotify, user, playlist_id, meta)
+    row, created = snapshots.keep(
+        user, playlist_id, live.uris, snapshots.AUTO, BACKUP_LABEL, live.snapshot_id
     )
     return snapshots.summary(row), created
 

@@ -5,14 +5,16 @@ each once; a source that is gone or that Spotify shares only as metadata is
 named in the run's message, and the others still count. A shuffle is the
 dashboard's: live order, no track lost. raid_and_shuffle shuffles the raided
 list and writes once. Each run that changes the playlist is one undo step,
-recorded before the write and completed after a failure like any other.
+recorded before the write and completed after a failure like any other. A
+backup ("snapshot") only reads: it keeps the playlist as a snapshot when it
+changed since the newest one, for one metadata call when it did not.
 """
 
 from dataclasses import dataclass, field
 
 from shuffify import shuffle
 from shuffify.models import JobType, Schedule, User
-from shuffify.playlists import changes, claims, sources
+from shuffify.playlists import changes, claims, sources, versions
 from shuffify.spotify import Forbidden, NotFound, Spotify
 from shuffify.spotify import playlists as spotify_playlists
 
@@ -26,6 +28,8 @@ class Outcome:
 
 def execute(spotify: Spotify, schedule: Schedule) -> Outcome:
     """Run the schedule's job once, as its user, as the target's only writer."""
+    if schedule.job_type == JobType.SNAPSHOT:
+        return _back_up(spotify, schedule)  # reads only: no claim, no history step
     purpose = f"schedule {schedule.id}"
     with claims.held(schedule.target_playlist_id, purpose):
         changes.complete_pending(spotify, schedule.user, schedule.target_playlist_id)
@@ -48,6 +52,12 @@ def _run(spotify: Spotify, schedule: Schedule) -> Outcome:
     label = f"schedule: {schedule.job_type}"
     changes.apply_change(spotify, user, live, [t["uri"] for t in tracks], "schedule", label)
     return outcome
+
+
+def _back_up(spotify: Spotify, schedule: Schedule) -> Outcome:
+    kept, created = versions.back_up(spotify, schedule.user, schedule.target_playlist_id)
+    notes = [] if created else ["unchanged since the last snapshot: nothing kept"]
+    return Outcome(0, kept["item_count"], notes)
 
 
 def source_ids(user: User, schedule: Schedule) -> list[str]:

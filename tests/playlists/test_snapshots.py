@@ -6,6 +6,8 @@ PostgreSQL. Covered:
 - Automatic: a shuffle, a workshop save, an undo, a redo and a scheduled run each keep the
   version they replace first, labelled after the change ("before shuffle with Artist
   spacing"); a change that writes nothing keeps nothing.
+- Scheduled backups (job_type "snapshot"): a run keeps the playlist when it changed since the
+  newest snapshot, and costs exactly one metadata call when it did not.
 - Manual: POST keeps the live playlist (201), a label is checked (400), an identical
   version is stored once (200 with the same snapshot; an identical automatic one becomes
   manual), at most 100 per user (409, nothing stored).
@@ -117,6 +119,39 @@ def test_a_scheduled_run_keeps_the_version_it_replaces(ada, fake, spotify_app):
     (kept,) = listed(ada, pid)
     assert (kept["kind"], kept["label"]) == ("auto", "before schedule: shuffle")
     assert order_of(ada, kept["id"]) == original
+
+
+def test_a_scheduled_backup_keeps_a_changed_playlist_and_costs_one_call_otherwise(
+    ada, fake, spotify_app
+):
+    from shuffify import database
+
+    pid = new_playlist(fake, 120)
+    created = ada.post(
+        "/api/schedules",
+        {"job_type": "snapshot", "target_playlist_id": pid, "schedule_type": "interval"},
+    )
+    schedule_id = ok(created, 201)["id"]
+    runner = Runner(spotify_app.config["shuffify.services"], database.db.obj, 1, 300)
+
+    def run() -> list[str]:
+        Schedule.update(next_run_at=utcnow() - timedelta(minutes=1)).execute()
+        fake.reset_calls()
+        assert runner.run_pending() == 1
+        return [f"{c.method} {c.path}" for c in fake.calls]
+
+    assert len(run()) == 1 + 3  # metadata, then the three pages
+    (first,) = listed(ada, pid)
+    assert (first["kind"], first["label"]) == ("auto", "scheduled backup")
+    assert order_of(ada, first["id"]) == fake.playlist_uris(pid)
+    assert run() == [f"GET /v1/playlists/{pid}"]  # unchanged: one metadata call
+    assert len(listed(ada, pid)) == 1
+    fake.append_items(pid, [fake.track("New")])
+    run()
+    (second, _) = listed(ada, pid)
+    assert order_of(ada, second["id"]) == fake.playlist_uris(pid)
+    runs = ok(ada.get(f"/api/schedules/{schedule_id}/executions"))["executions"]
+    assert [r["status"] for r in runs] == ["success"] * 3
 
 
 # --- Manual snapshots ------------------------------------------------------------------------
