@@ -277,11 +277,13 @@ class FakeSpotify:
         self._issued: set[str] = set()
         self._failures: list[_FailureRule] = []
         self._holds: list[Hold] = []
+        self._liked: dict[str, list[_Entry]] = {}  # user -> Liked Songs, newest first
         self._routes = [
             ("GET", r"/accounts/authorize", self._authorize),
             ("POST", r"/accounts/api/token", self._token),
             ("GET", r"/v1/me", self._me),
             ("GET", r"/v1/me/playlists", self._my_playlists),
+            ("GET", r"/v1/me/tracks", self._liked_songs),
             ("POST", r"/v1/me/playlists", self._create_playlist),
             ("GET", r"/v1/playlists/([^/]+)", self._playlist),
             (None, r"/v1/playlists/[^/]+/tracks", self._old_tracks_endpoint),
@@ -452,6 +454,21 @@ class FakeSpotify:
             playlist = self._playlists[playlist_id]
             playlist.entries.append(_Entry(None, playlist.owner, _now()))
             playlist.snapshot_id = secrets.token_urlsafe(24)
+
+    def like(self, spotify_id: str, items: Sequence[dict], added_at: str | None = None) -> None:
+        """Add items to the user's Liked Songs (newest first, as Spotify lists them)."""
+        self.catalog_add(*items)
+        stamp = added_at or _now()
+        with self._lock:
+            liked = self._liked.setdefault(spotify_id, [])
+            liked[:0] = [_Entry(item, spotify_id, stamp) for item in reversed(items)]
+
+    def drop_scope(self, spotify_id: str, scope: str) -> None:
+        """The user's grants lose a scope, as a sign-in from before it was asked for."""
+        with self._lock:
+            for grant in [*self._access_tokens.values(), *self._refresh_tokens.values()]:
+                if grant.user == spotify_id:
+                    grant.scope = " ".join(s for s in grant.scope.split() if s != scope)
 
     def playlist_uris(self, playlist_id: str) -> list[str | None]:
         with self._lock:
@@ -691,6 +708,18 @@ class FakeSpotify:
     def _me(self, request: _Request) -> _Reply:
         user = self._users[request.user]
         return _Reply(200, {**user, "type": "user", "uri": f"spotify:user:{user['id']}"})
+
+    def _liked_songs(self, request: _Request) -> _Reply:
+        """GET /me/tracks: needs the user-library-read scope, pages of at most 50."""
+        token = request.headers.get("authorization", "").removeprefix("Bearer ")
+        if "user-library-read" not in self._access_tokens[token].scope.split():
+            raise _api_error(403, "Insufficient client scope")
+        limit, offset = _limit_and_offset(request.query, default=20, maximum=50)
+        saved = [
+            {"added_at": entry.added_at, "track": entry.item}
+            for entry in self._liked.get(request.user, [])
+        ]
+        return _Reply(200, self._page(request, saved, limit, offset))
 
     def _my_playlists(self, request: _Request) -> _Reply:
         limit, offset = _limit_and_offset(request.query, default=20, maximum=50)

@@ -665,3 +665,66 @@ def test_008_upgrades_a_database_holding_data_and_keeps_it(db_url):
     rollback(db_url)
     assert "playlist_snapshots" not in tables(db_url)
     assert query(db_url, histories) == before and sample_rows(db_url) == stored
+
+
+
+# --- 011: rules on a database that holds data ------------------------------------------------
+
+
+def test_011_upgrades_a_database_holding_data_and_keeps_it(db_url, tmp_path):
+    migrate_to(db_url, MIGRATIONS[MIGRATIONS.index("011_rules") - 1])
+    extra = "needs_signin" in {name for name, _, _ in columns(db_url, "users")}
+    query(
+        db_url,
+        "INSERT INTO users (spotify_id, created_at, updated_at"
+        + (", needs_signin) " if extra else ") ")
+        + "VALUES ('kept-user', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP"
+        + (", %s)" if extra else ")"),
+        *([False] if extra else []),
+    )
+    query(
+        db_url,
+        "INSERT INTO schedules (user_id, job_type, target_playlist_id, schedule_type, "
+        "schedule_value, is_enabled, created_at, updated_at, consecutive_failures) "
+        "SELECT id, 'shuffle', 'pl-1', 'interval', 'daily', %s, CURRENT_TIMESTAMP, "
+        "CURRENT_TIMESTAMP, 0 FROM users",
+        True,
+    )
+    query(
+        db_url,
+        "INSERT INTO job_executions (schedule_id, started_at, status, trigger) "
+        "SELECT id, CURRENT_TIMESTAMP, 'success', 'schedule' FROM schedules",
+    )
+    kept = (
+        "SELECT s.id, s.job_type, s.target_playlist_id, e.status FROM schedules s "
+        "JOIN job_executions e ON e.schedule_id = s.id"
+    )
+    before = query(db_url, kept)
+    assert migrate_to(db_url, "011_rules") == ["011_rules"]
+    assert query(db_url, kept) == before and len(before) == 1
+    assert query(db_url, "SELECT rule_id FROM schedules") == [(None,)]
+    [(user_id,)] = query(db_url, "SELECT id FROM users WHERE spotify_id = 'kept-user'")
+    query(
+        db_url,
+        "INSERT INTO rules (user_id, name, target_playlist_id, definition, created_at, "
+        "updated_at) VALUES (%s, 'r', 'pl-1', '{}', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+        user_id,
+    )
+    [(rule_id,)] = query(db_url, "SELECT id FROM rules")
+    query(
+        db_url,
+        "INSERT INTO rule_inbox (rule_id, uri, artists, status, created_at) "
+        "VALUES (%s, 'spotify:track:1', '[]', 'staged', CURRENT_TIMESTAMP)",
+        rule_id,
+    )
+    with pytest.raises((sqlite3.IntegrityError, psycopg2.IntegrityError)):
+        query(
+            db_url,
+            "INSERT INTO rule_inbox (rule_id, uri, artists, status, created_at) "
+            "VALUES (%s, 'spotify:track:1', '[]', 'dismissed', CURRENT_TIMESTAMP)",
+            rule_id,
+        )
+    rollback(db_url)
+    assert not {"rules", "rule_runs", "rule_inbox"} & tables(db_url)
+    assert query(db_url, kept) == before
+    assert "rule_id" not in {name for name, _, _ in columns(db_url, "schedules")}

@@ -23,6 +23,7 @@ from shuffify.models.playlists import (
     UpstreamSource,
     WorkshopSession,
 )
+from shuffify.models.rules import Rule, RuleInboxItem, RuleRun
 from shuffify.models.scheduling import (
     IntervalValue,
     JobExecution,
@@ -44,6 +45,9 @@ MODELS = (
     RecentExternalPlaylist,
     PlaylistClaim,
     PlaylistSnapshot,
+    Rule,
+    RuleRun,
+    RuleInboxItem,
 )
 
 __all__ = [
@@ -57,6 +61,9 @@ __all__ = [
     "PlaylistSnapshot",
     "PlaylistStep",
     "RecentExternalPlaylist",
+    "Rule",
+    "RuleInboxItem",
+    "RuleRun",
     "Schedule",
     "ScheduleType",
     "Serialisable",

@@ -14,6 +14,7 @@ class JobType(StrEnum):
     SHUFFLE = "shuffle"
     RAID_AND_SHUFFLE = "raid_and_shuffle"
     SNAPSHOT = "snapshot"  # a scheduled backup: issue 19
+    RULE = "rule"
 
 
 class ScheduleType(StrEnum):
@@ -48,6 +49,8 @@ class Schedule(Serialisable, TouchedOnSave, database.BaseModel):
     next_run_at = pw.DateTimeField(null=True, index=True)
     consecutive_failures = pw.IntegerField(default=0)
     lease_until = pw.DateTimeField(null=True)
+    # job_type "rule": which rule; no foreign key, rules.store deletes its schedules
+    rule_id = pw.IntegerField(null=True, index=True)
 
     class Meta:
         table_name = "schedules"

@@ -11,12 +11,17 @@ changed since the newest one, for one metadata call when it did not.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from shuffify import shuffle
-from shuffify.models import JobType, Schedule, User
+from shuffify.errors import Refused
+from shuffify.models import JobType, Rule, Schedule, User, utcnow
 from shuffify.playlists import changes, claims, sources, versions
+from shuffify.rules import queue as rule_queue
 from shuffify.spotify import Forbidden, NotFound, Spotify
 from shuffify.spotify import playlists as spotify_playlists
+
+RULE_LEASE = timedelta(minutes=5)  # a rule run's own row; the schedule has its lease
 
 
 @dataclass
@@ -28,6 +33,8 @@ class Outcome:
 
 def execute(spotify: Spotify, schedule: Schedule) -> Outcome:
     """Run the schedule's job once, as its user, as the target's only writer."""
+    if schedule.job_type == JobType.RULE:
+        return _rule(spotify, schedule)  # the rule holds its own claim
     if schedule.job_type == JobType.SNAPSHOT:
         return _back_up(spotify, schedule)  # reads only: no claim, no history step
     purpose = f"schedule {schedule.id}"
@@ -58,6 +65,17 @@ def _back_up(spotify: Spotify, schedule: Schedule) -> Outcome:
     kept, created = versions.back_up(spotify, schedule.user, schedule.target_playlist_id)
     notes = [] if created else ["unchanged since the last snapshot: nothing kept"]
     return Outcome(0, kept["item_count"], notes)
+
+
+def _rule(spotify: Spotify, schedule: Schedule) -> Outcome:
+    """A rule's scheduled run, recorded in its runs too (the rule holds its own claim)."""
+    rule = Rule.get_or_none((Rule.id == schedule.rule_id) & (Rule.user == schedule.user))
+    if rule is None:
+        raise Refused("the rule this schedule runs is gone")
+    now = utcnow()
+    row = rule_queue.start(rule, "schedule", now, RULE_LEASE)
+    done = rule_queue.perform(spotify, row, utcnow, RULE_LEASE)
+    return Outcome(done.added, done.total or 0, done.notes)
 
 
 def source_ids(user: User, schedule: Schedule) -> list[str]:

@@ -32,6 +32,7 @@ from shuffify.models import JobExecution, Schedule, utcnow
 from shuffify.playlists import recovery
 from shuffify.playlists.changes import WriteInterrupted
 from shuffify.playlists.claims import PlaylistBusy
+from shuffify.rules import queue as rule_queue
 from shuffify.scheduling import jobs
 from shuffify.scheduling.schedules import next_run
 from shuffify.spotify import SpotifyError
@@ -122,10 +123,21 @@ class Runner:
         while not self._stopping.is_set():
             claimed = claim(self.clock(), self.lease)
             if claimed is None:
-                return done
+                break
             self.run(*claimed)
             done += 1
-        return done
+        return done + self.run_rules()
+
+    def run_rules(self) -> int:
+        """The queued rule runs ("run now" of a rule); the runs done."""
+        if self._stopping.is_set():
+            return 0
+        return rule_queue.run_queued(
+            self.services.background_spotify,
+            self.clock,
+            self.lease,
+            lambda stopped: self.services.retry_write(stopped.user, stopped.playlist_id),
+        )
 
     def run(self, schedule: Schedule, execution: JobExecution) -> None:
         """Run one claimed execution and record how it ended."""

@@ -20,6 +20,7 @@ from shuffify.models import (
     IntervalValue,
     JobExecution,
     JobType,
+    Rule,
     Schedule,
     ScheduleType,
     UpstreamSource,
@@ -50,6 +51,7 @@ EDITABLE = (
     "schedule_type",
     "schedule_value",
     "is_enabled",
+    "rule_id",
 )
 RAIDS = (JobType.RAID, JobType.RAID_AND_SHUFFLE)
 SHUFFLES = (JobType.SHUFFLE, JobType.RAID_AND_SHUFFLE)
@@ -144,6 +146,9 @@ def validate(spotify: Spotify, user: User, data: dict, now: datetime) -> dict:
         [t.value for t in ScheduleType],
     )
     value = _schedule_value(schedule_type, data.get("schedule_value", IntervalValue.DAILY), now)
+    rule_id = _rule_id(user, job_type, data.get("rule_id"))
+    if rule_id is not None:
+        data = {**data, "target_playlist_id": Rule.get_by_id(rule_id).target_playlist_id}
     target = playlist_id_from(data.get("target_playlist_id"))
     if target is None:
         raise Refused("target_playlist_id must be a playlist ID, URI or link")
@@ -171,7 +176,18 @@ def validate(spotify: Spotify, user: User, data: dict, now: datetime) -> dict:
         "schedule_value": value,
         "is_enabled": enabled,
         "next_run_at": next_run(schedule_type, value, now) if enabled else None,
+        "rule_id": rule_id,
     }
+
+
+def _rule_id(user: User, job_type: str, given: object) -> int | None:
+    """The user's rule a "rule" schedule runs (its target is the schedule's); None otherwise."""
+    if job_type != JobType.RULE:
+        return None
+    found = isinstance(given, int) and not isinstance(given, bool) and 0 < given < 2**62
+    if not found or not Rule.select().where((Rule.id == given) & (Rule.user == user)).exists():
+        raise Refused("rule_id must name one of your rules for a \"rule\" schedule")
+    return given
 
 
 def _choice(value: object, name: str, choices: list[str]) -> str:

@@ -23,6 +23,7 @@ SCOPES = (
     "playlist-modify-private",
     "playlist-modify-public",
     "user-read-private",
+    "user-library-read",  # Liked Songs, a rule's source
 )
 TOKEN_MAX_WAIT_S = 2.0
 

@@ -23,6 +23,7 @@ from shuffify.web.routes import (
     me,
     pages,
     playlists,
+    rules,
     schedules,
     shuffle,
     signin,
@@ -73,7 +74,10 @@ def create_app(settings: Settings, on_fatal: Callable[[str], None] | None = None
     app.default_error_handler = lambda error: _json_error(error, headers)
     app.router.add_filter("id", row_id_filter)  # before any route names <...:id>
     app.get("/health", callback=lambda: health.health_report(db, schema.ready.is_set()))
-    for routes in (signin, me, playlists, shuffle, workshop, schedules, snapshots, exports, pages):
+    for routes in (
+        *(signin, me, playlists, shuffle, workshop, schedules),
+        *(snapshots, exports, rules, pages),
+    ):
         routes.install(app, services)
     return app
 

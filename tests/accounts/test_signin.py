@@ -44,9 +44,9 @@ from shuffify.models import (
 from shuffify.spotify import Sender
 from shuffify.web.app import create_app
 
-SCOPE = (  # exactly these five, in any order
+SCOPE = (  # exactly these six, in any order
     "playlist-read-private playlist-read-collaborative playlist-modify-private "
-    "playlist-modify-public user-read-private"
+    "playlist-modify-public user-read-private user-library-read"
 )
 KEY_B = "key-B-fedcba9876543210fedcba9876543210"
 SESSION_COOKIE = "shuffify_session"

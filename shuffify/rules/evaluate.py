@@ -1,0 +1,256 @@
+"""What a rule makes of its sources: pure, so previews, runs and tests agree exactly.
+
+No Spotify, no database: the sources' items (already read), the target's
+items and a clock go in; the plan comes out: the target as it would be,
+what is added and removed, what goes to the archive, what the inbox stages.
+Tracks are the app's track dicts (shuffify.spotify.shapes) with `added_at`
+(ISO 8601) where their source gives one; each gets `source`, its source's index.
+An item without a date passes neither added_within_days nor added_before_days.
+"""
+
+import random
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from shuffify import shuffle
+from shuffify.playlists.dedupe import find_groups
+from shuffify.shuffle.sort import folded
+
+
+@dataclass
+class Inputs:
+    sources: list[list[dict] | None]  # None: withheld
+    target: list[dict]
+    now: datetime
+    excluded: dict[str, set] = field(default_factory=dict)  # playlist id -> uris
+    known: set = field(default_factory=set)  # inbox: staged or dismissed uris
+    seed: int | None = None
+
+
+@dataclass
+class Plan:
+    track_uris: list
+    added: list
+    removed: list
+    archived: list
+    staged: list[dict]
+    total_result: int
+
+
+def evaluate(definition: dict, inputs: Inputs) -> Plan:
+    rng = random.Random(inputs.seed)
+    tracks = combine(inputs.sources, definition.get("combine", "concat"), rng)
+    for step in definition["filters"]:
+        tracks = FILTERS[step["type"]](tracks, step, inputs, rng)
+    tracks = ordered(tracks, definition.get("order"))
+    return sink(definition["sink"], tracks, inputs)
+
+
+def combine(sources: list, mode: str, rng: random.Random) -> list[dict]:
+    lists = [
+        [{**t, "source": i} for t in items if t.get("uri")]
+        for i, items in enumerate(sources)
+        if items is not None
+    ]
+    if mode == "alternate":
+        longest = max((len(items) for items in lists), default=0)
+        return [items[n] for n in range(longest) for items in lists if n < len(items)]
+    joined = [t for items in lists for t in items]
+    if mode == "shuffle":
+        rng.shuffle(joined)
+    return joined
+
+
+def ordered(tracks: list[dict], order: dict | None) -> list[dict]:
+    if order is None or not tracks:
+        return tracks
+    return shuffle.shuffle(order["algorithm"], tracks, order.get("params") or {})
+
+
+# --- filters: (tracks, step, inputs, rng) -> tracks --------------------------------------
+
+
+def _dedupe(tracks, step, inputs, rng):
+    removed = {
+        p for _, gone in find_groups(tracks, step.get("match", "exact"), "first") for p in gone
+    }
+    return [t for p, t in enumerate(tracks) if p not in removed]
+
+
+def _exclude_playlist(tracks, step, inputs, rng):
+    unwanted = inputs.excluded.get(step["playlist_id"]) or set()
+    return [t for t in tracks if t["uri"] not in unwanted]
+
+
+def _exclude_artists(tracks, step, inputs, rng):
+    unwanted = {folded(name) for name in step["artists"]}
+    return [t for t in tracks if not any(folded(a) in unwanted for a in t.get("artists") or [])]
+
+
+def _title(tracks, step, inputs, rng):
+    pattern = re.compile(step["pattern"], re.IGNORECASE)
+    keep = not step.get("exclude", False)
+    return [t for t in tracks if bool(pattern.search(t.get("name") or "")) == keep]
+
+
+def _duration(tracks, step, inputs, rng):
+    low, high = step.get("min_s"), step.get("max_s")
+
+    def fits(track: dict) -> bool:
+        ms = track.get("duration_ms")
+        if ms is None:
+            return False
+        return (low is None or ms >= low * 1000) and (high is None or ms <= high * 1000)
+
+    return [t for t in tracks if fits(t)]
+
+
+def _explicit(tracks, step, inputs, rng):
+    return tracks if step["allow"] else [t for t in tracks if not t.get("explicit")]
+
+
+def _release_year(tracks, step, inputs, rng):
+    low, high = step.get("min") or 0, step.get("max") or 9999
+    return [t for t in tracks if low <= (_year(t) or -1) <= high]
+
+
+def _year(track: dict) -> int | None:
+    text = track.get("release_date") or ""
+    return int(text[:4]) if text[:4].isdigit() else None
+
+
+def _added_within(tracks, step, inputs, rng):
+    since = inputs.now - timedelta(days=step["days"])
+    return [t for t in tracks if (added := added_at(t)) is not None and added >= since]
+
+
+def _added_before(tracks, step, inputs, rng):
+    before = inputs.now - timedelta(days=step["days"])
+    return [t for t in tracks if (added := added_at(t)) is not None and added < before]
+
+
+def added_at(track: dict) -> datetime | None:
+    """The item's added_at as naive UTC, or None."""
+    text = track.get("added_at")
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).replace(tzinfo=None)
+    except ValueError:
+        return None
+
+
+def _max_per_artist(tracks, step, inputs, rng):
+    counts: Counter = Counter()
+    kept = []
+    for track in tracks:
+        artist = folded((track.get("artists") or [None])[0])
+        counts[artist] += 1
+        if counts[artist] <= step["count"]:
+            kept.append(track)
+    return kept
+
+
+def _limit(tracks, step, inputs, rng):
+    count, end = step["count"], step.get("from", "first")
+    if end == "first":
+        return tracks[:count]
+    if end == "last":
+        return tracks[-count:]
+    if end == "random":
+        chosen = set(rng.sample(range(len(tracks)), min(count, len(tracks))))
+        return [t for p, t in enumerate(tracks) if p in chosen]
+    by_date = sorted(tracks, key=lambda t: added_at(t) or datetime.min, reverse=end == "newest")
+    chosen = {id(t) for t in by_date[:count]}
+    return [t for t in tracks if id(t) in chosen]
+
+
+FILTERS = {
+    "dedupe": _dedupe,
+    "exclude_playlist": _exclude_playlist,
+    "exclude_artists": _exclude_artists,
+    "title": _title,
+    "duration": _duration,
+    "explicit": _explicit,
+    "release_year": _release_year,
+    "added_within_days": _added_within,
+    "added_before_days": _added_before,
+    "max_per_artist": _max_per_artist,
+    "limit": _limit,
+}
+
+
+# --- the sink -------------------------------------------------------------------------------
+
+
+def new_items(tracks: list[dict], held: set) -> list[dict]:
+    """The tracks not in `held`, each once, in order."""
+    seen = set(held)
+    fresh = []
+    for track in tracks:
+        if track["uri"] not in seen:
+            seen.add(track["uri"])
+            fresh.append(track)
+    return fresh
+
+
+def sink(spec: dict, tracks: list[dict], inputs: Inputs) -> Plan:
+    current = [t["uri"] for t in inputs.target]
+    staged: list[dict] = []
+    mode = spec["mode"]
+    if mode == "replace":
+        after = [t["uri"] for t in tracks]
+    else:
+        fresh = new_items(tracks, {u for u in current if u})
+        if mode == "drip":
+            fresh = fresh[: spec["count"]]
+        if mode == "inbox":
+            staged, fresh = [t for t in fresh if t["uri"] not in inputs.known], []
+        after = current + [t["uri"] for t in fresh]
+    after, archived = trimmed(after, inputs, spec.get("max_size"))
+    added, removed = difference(current, after)
+    return Plan(
+        after,
+        added,
+        removed,
+        archived if spec.get("archive_playlist_id") else [],
+        staged,
+        len(tracks),
+    )
+
+
+def trimmed(after: list, inputs: Inputs, max_size: int | None) -> tuple[list, list]:
+    """after without the items added longest ago beyond max_size; and those items."""
+    if max_size is None or len(after) <= max_size:
+        return after, []
+    dates: dict = {}
+    for track in inputs.target:
+        dates.setdefault(track["uri"], []).append(added_at(track) or datetime.min)
+    ages = []
+    for position, uri in enumerate(after):
+        known = dates.get(uri)
+        stamp = known.pop(0) if known else datetime.max  # new now: added last
+        ages.append((stamp, position))
+    gone = {position for _, position in sorted(ages)[: len(after) - max_size]}
+    return (
+        [u for p, u in enumerate(after) if p not in gone],
+        [u for p, u in enumerate(after) if p in gone],
+    )
+
+
+def difference(before: list, after: list) -> tuple[list, list]:
+    """(added, removed) as multisets, in the order they appear."""
+    extra = Counter(after) - Counter(before)
+    missing = Counter(before) - Counter(after)
+    return _take(after, extra), _take(before, missing)
+
+
+def _take(items: list, wanted: Counter) -> list:
+    taken = []
+    for item in items:
+        if wanted[item] > 0:
+            wanted[item] -= 1
+            taken.append(item)
+    return taken
