@@ -4,8 +4,12 @@ start() makes the authorize URL and a short-lived, encrypted flow cookie
 holding the state and the PKCE verifier, which binds the flow to this
 browser. finish() checks the state before anything else, exchanges the code,
 reads the profile, stores the user with their refresh token encrypted, and
-starts a login session. delete_account() removes the user and everything
-that is theirs in one transaction.
+starts a login session (with the browser's coarse device name, and a
+"sign-in" row in the activity log). delete_account() removes the user and
+everything that is theirs in one transaction: every table with a user_id
+column (user_tables(), read from shuffify.models.MODELS, so a new table is
+covered without a list to update; tests/accounts/test_your_data.py checks
+the database), a schedule's runs first, rows under another table by cascade.
 """
 
 import hmac
@@ -13,11 +17,13 @@ import json
 import secrets
 from datetime import datetime
 
+from shuffify.accounts import activity
+from shuffify.accounts.devices import device
 from shuffify.accounts.keys import Keys, Undecryptable
 from shuffify.accounts.login_sessions import start as start_session
 from shuffify.accounts.tokens import TokenStore
 from shuffify.database import write_transaction
-from shuffify.models import JobExecution, Schedule, User
+from shuffify.models import MODELS, JobExecution, Schedule, User
 from shuffify.spotify import Sender, Spotify
 from shuffify.spotify.oauth import OAuthClient, Tokens, new_code_verifier
 from shuffify.spotify.users import profile
@@ -54,7 +60,13 @@ def start(oauth: OAuthClient, keys: Keys) -> tuple[str, str]:
 
 
 def finish(
-    query: dict, flow_cookie: str, store: TokenStore, sender: Sender, api_url: str, now: datetime
+    query: dict,
+    flow_cookie: str,
+    store: TokenStore,
+    sender: Sender,
+    api_url: str,
+    now: datetime,
+    user_agent: str | None = None,
 ) -> str:
     """Complete the sign-in from the callback's query; returns the new session id."""
     flow = _read_flow(flow_cookie, store.keys)
@@ -68,7 +80,9 @@ def finish(
         user = User.save_profile(me.pop("spotify_id"), me)
         if tokens.refresh_token:
             store.store_refresh_token(user, tokens.refresh_token)
-        return start_session(user, tokens, store.keys, now)
+        browser = device(user_agent)
+        activity.record(user, "sign-in", f"Signed in on {browser}", at=now)
+        return start_session(user, tokens, store.keys, now, browser)
 
 
 def _read_flow(flow_cookie: str, keys: Keys) -> dict:
@@ -80,10 +94,17 @@ def _read_flow(flow_cookie: str, keys: Keys) -> dict:
         raise BadState() from None
 
 
+def user_tables() -> list:
+    """Every model with a user_id column (the rows deleting an account deletes)."""
+    return [model for model in MODELS if "user" in model._meta.fields]
+
+
 def delete_account(user: User) -> None:
     """The user and everything theirs, in one transaction."""
     with User._meta.database.atomic():
         schedules = Schedule.select(Schedule.id).where(Schedule.user == user)
         JobExecution.delete().where(JobExecution.schedule.in_(schedules)).execute()
-        Schedule.delete().where(Schedule.user == user).execute()
-        user.delete_instance()  # login and workshop sessions, sources: ON DELETE CASCADE
+        for model in user_tables():
+            if model._meta.fields["user"].on_delete != "SET NULL":
+                model.delete().where(model.user == user).execute()
+        user.delete_instance()

@@ -13,7 +13,8 @@ the schema (created in tests, migrated in production) needs all of them, and
 the foundation never imports a domain package.
 """
 
-from shuffify.models.accounts import LoginSession, User
+from shuffify.models.accounts import LoginSession, User, UserSettings
+from shuffify.models.activity import ActivityEvent
 from shuffify.models.base import Serialisable, TouchedOnSave, utcnow
 from shuffify.models.playlists import (
     PlaylistClaim,
@@ -45,6 +46,8 @@ MODELS = (
     RecentExternalPlaylist,
     PlaylistClaim,
     PlaylistSnapshot,
+    UserSettings,
+    ActivityEvent,
     Rule,
     RuleRun,
     RuleInboxItem,
@@ -52,6 +55,7 @@ MODELS = (
 
 __all__ = [
     "MODELS",
+    "ActivityEvent",
     "IntervalValue",
     "JobExecution",
     "JobType",
@@ -70,6 +74,7 @@ __all__ = [
     "TouchedOnSave",
     "UpstreamSource",
     "User",
+    "UserSettings",
     "WorkshopSession",
     "utcnow",
 ]

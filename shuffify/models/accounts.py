@@ -1,4 +1,12 @@
-"""The accounts tables: users (with the encrypted refresh token) and login sessions."""
+"""The accounts tables: users (with the encrypted refresh token), login sessions,
+and each user's settings (issue 23).
+
+UserSettings is one row per user, made on first write: a user without a row
+has the defaults, so nothing is stored for someone who never changed a thing.
+The dashboard's preferences (order, favourites, hidden) and the two visit
+marks behind "since your last visit" live on the same row: they are the
+user's choices about their own pages, read together with the settings.
+"""
 
 import peewee as pw
 
@@ -43,6 +51,28 @@ class LoginSession(database.BaseModel):
     access_token_expires_at = pw.DateTimeField(null=True)
     created_at = pw.DateTimeField(default=utcnow)
     last_seen_at = pw.DateTimeField(default=utcnow)
+    device = pw.CharField(max_length=64, null=True)  # "Firefox on Linux"; never an IP address
 
     class Meta:
         table_name = "login_sessions"
+
+
+class UserSettings(database.BaseModel):
+    """A user's settings; absent until they change one (the defaults then apply)."""
+
+    user = pw.ForeignKeyField(User, backref="settings", unique=True, on_delete="CASCADE")
+    default_algorithm = pw.CharField(max_length=64, null=True)
+    default_params = pw.JSONField(null=True)
+    keep_added_dates = pw.BooleanField(default=False)
+    auto_snapshots_kept = pw.IntegerField(default=30)
+    timezone = pw.CharField(max_length=64, default="UTC")
+    theme = pw.CharField(max_length=10, default="system")
+    playlist_order = pw.JSONField(null=True)
+    favourites = pw.JSONField(null=True)
+    hidden = pw.JSONField(null=True)
+    last_visit_at = pw.DateTimeField(null=True)
+    previous_visit_at = pw.DateTimeField(null=True)
+    updated_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "user_settings"

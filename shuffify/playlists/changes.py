@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from shuffify import shuffle
 from shuffify.database import released_after
 from shuffify.errors import Busy, Conflict, Forbidden, Refused
+from shuffify.accounts import activity
 from shuffify.models import User
 from shuffify.playlists import claims, history, merge, snapshots
 from shuffify.playlists.writer import (
@@ -47,6 +48,7 @@ class LivePlaylist:
     playlist_id: str
     snapshot_id: str | None
     tracks: list[dict]
+    name: str | None = None
 
     @property
     def uris(self) -> list[str | None]:
@@ -71,7 +73,7 @@ def load_editable(
         tracks = spotify_playlists.entries(spotify, playlist_id, meta)
     except SpotifyForbidden:
         raise Forbidden("Spotify does not share this playlist's tracks with Shuffify") from None
-    return LivePlaylist(playlist_id, meta.get("snapshot_id"), tracks)
+    return LivePlaylist(playlist_id, meta.get("snapshot_id"), tracks, meta.get("name"))
 
 
 class WriteInterrupted(Busy):
@@ -147,16 +149,19 @@ def apply_change(
     if target == live.uris:
         record = history.history_of(user, live.playlist_id)
         return answer(False, target, record, live.snapshot_id, **extra)
-    keep_before(user, live, before_label(kind, label))
+    keep_before(user, live, before_label(kind, label), kind, label)
     record = history.record_change(user, live.playlist_id, live.uris, target, kind, label)
     return answer(True, target, record, _write(spotify, user, record, live, target), **extra)
 
 
-def keep_before(user: User, live: LivePlaylist, label: str) -> None:
+def keep_before(user: User, live: LivePlaylist, label: str, kind: str, summary) -> None:
     """The automatic snapshot of the version a write is about to replace (an empty one
-    replaces nothing: a new playlist being filled is not kept empty)."""
+    replaces nothing: a new playlist being filled is not kept empty), and the change's
+    activity row linking to it."""
+    kept = None
     if live.uris:
-        snapshots.keep_auto(user, live.playlist_id, live.uris, label, live.snapshot_id)
+        kept = snapshots.keep_auto(user, live.playlist_id, live.uris, label, live.snapshot_id)
+    activity.record_change(user, live.playlist_id, live.name, kind, summary, kept)
 
 
 def before_label(kind: str, label: str | None) -> str:
@@ -271,7 +276,8 @@ def _step(spotify: Spotify, user: User, playlist_id: str, direction: int) -> dic
     target, kept, skipped = merge.restore(neighbour.track_uris, base, live.uris)
     changed = target != live.uris
     if changed:
-        keep_before(user, live, "before undo" if direction < 0 else "before redo")
+        name = "undo" if direction < 0 else "redo"
+        keep_before(user, live, f"before {name}", name, None)
     history.move_to(record, neighbour, target, live.uris)
     snapshot_id = _write(spotify, user, record, live, target)
     return answer(changed, target, record, snapshot_id, kept=kept, skipped=skipped)

@@ -7,8 +7,9 @@ every writer follows them:
 - the order is snapshot_codec bytes: a 10,000-item version in ~170 KB;
 - a version identical to the newest snapshot of that playlist is not stored
   again (a manual request over an identical automatic one makes it manual);
-- automatic snapshots beyond the newest MAX_AUTO per user and playlist are
-  pruned; manual ones stay until deleted, at most MAX_MANUAL per user (409).
+- automatic snapshots beyond the newest auto_snapshots_kept (the user's
+  setting, 1 to 200, MAX_AUTO by default) per user and playlist are pruned;
+  manual ones stay until deleted, at most MAX_MANUAL per user (409).
 
 Another user's snapshot is NotFound (404), exactly like one that never
 existed. The operations that talk to Spotify (restore, diff, backups) are
@@ -17,6 +18,7 @@ shuffify.playlists.versions; this module only reads and writes rows.
 
 from collections.abc import Sequence
 
+from shuffify.accounts import user_settings
 from shuffify.checks import storable
 from shuffify.database import write_transaction
 from shuffify.errors import Conflict, NotFound, Refused
@@ -24,7 +26,7 @@ from shuffify.models import PlaylistSnapshot, User, utcnow
 from shuffify.playlists import snapshot_codec
 
 AUTO, MANUAL = "auto", "manual"
-MAX_AUTO = 30  # per user and playlist
+MAX_AUTO = user_settings.DEFAULTS["auto_snapshots_kept"]  # per user and playlist
 MAX_MANUAL = 100  # per user
 MAX_LABEL = 100
 
@@ -100,7 +102,7 @@ def _check_room(user: User) -> None:
 
 def _prune(user: User, playlist_id: str) -> None:
     autos = of_playlist(user, playlist_id).where(PlaylistSnapshot.kind == AUTO)
-    kept = [row.id for row in autos.limit(MAX_AUTO)]
+    kept = [row.id for row in autos.limit(user_settings.value(user, "auto_snapshots_kept"))]
     PlaylistSnapshot.delete().where(
         (PlaylistSnapshot.user == user)
         & (PlaylistSnapshot.playlist_id == playlist_id)

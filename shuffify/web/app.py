@@ -19,6 +19,7 @@ from settings import Settings
 from shuffify import database, health
 from shuffify.schema import SchemaState
 from shuffify.web.routes import (
+    account,
     exports,
     me,
     pages,
@@ -75,7 +76,7 @@ def create_app(settings: Settings, on_fatal: Callable[[str], None] | None = None
     app.router.add_filter("id", row_id_filter)  # before any route names <...:id>
     app.get("/health", callback=lambda: health.health_report(db, schema.ready.is_set()))
     for routes in (
-        *(signin, me, playlists, shuffle, workshop, schedules),
+        *(signin, me, account, playlists, shuffle, workshop, schedules),
         *(snapshots, exports, rules, pages),
     ):
         routes.install(app, services)

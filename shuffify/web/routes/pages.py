@@ -1,10 +1,12 @@
-"""The pages: landing or dashboard at /, the workshop, schedules, terms, privacy, /static.
+"""The pages: landing or dashboard at /, the workshop, schedules, settings, activity,
+terms, privacy, /static.
 
 Pages are Bottle SimpleTemplates ({{...}} escapes everything) holding no
 inline script or style, so the Content-Security-Policy stays 'self'. They
 are shells: the user's data comes from /api by the page's own script, with
 the CSRF token from a <meta> tag. Whether someone is signed in is decided
-here, from the login session, before anything is rendered. Static files get
+here, from the login session, before anything is rendered, and so are the
+user's theme and time zone (attributes on <html> the CSS and scripts read). Static files get
 a version query string from their content, and a long cache lifetime when
 asked for under the current version.
 """
@@ -16,7 +18,7 @@ from urllib.parse import urlsplit
 
 import bottle
 
-from shuffify.accounts import login_sessions
+from shuffify.accounts import login_sessions, user_settings
 from shuffify.models import LoginSession
 from shuffify.web.routes.common import checked_playlist_id, session_cookie
 from shuffify.web.services import Services
@@ -38,6 +40,8 @@ def install(app: bottle.Bottle, services: Services) -> None:
     app.get("/", callback=lambda: index(services))
     app.get("/workshop/<playlist_id>", callback=lambda playlist_id: workshop(services, playlist_id))
     app.get("/schedules", callback=lambda: schedules_page(services))
+    app.get("/settings", callback=lambda: account_page(services, "settings", "Settings"))
+    app.get("/activity", callback=lambda: account_page(services, "activity", "Activity"))
     app.get("/terms", callback=lambda: plain_page(services, "terms", "Terms of use"))
     app.get("/privacy", callback=lambda: plain_page(services, "privacy", "Privacy"))
     app.get("/static/<path:path>", callback=static)
@@ -64,7 +68,16 @@ def index(services: Services) -> str:
             signin_enabled=services.settings.signin_enabled,
             notice=notice,
         )
-    return render(services, "dashboard", session, "Your playlists", scripts=("dashboard.js",))
+    scripts = ("dashboard.js", "transfer.js")
+    return render(services, "dashboard", session, "Your playlists", scripts=scripts)
+
+
+def account_page(services: Services, name: str, title: str) -> str:
+    """/settings (with login sessions and your data) and /activity."""
+    session = signed_in(services)
+    if session is None:
+        bottle.redirect("/", 303)
+    return render(services, name, session, title, scripts=(f"{name}.js",))
 
 
 def workshop(services: Services, playlist_id: str) -> str:
@@ -76,7 +89,7 @@ def workshop(services: Services, playlist_id: str) -> str:
         "workshop",
         session,
         "Workshop",
-        scripts=("workshop.js",),
+        scripts=("workshop.js", "versions.js"),
         playlist_id=checked_playlist_id(playlist_id),
     )
 
@@ -119,6 +132,7 @@ def render(
         page=name,
         demo=services.settings.demo,
         user=user,
+        prefs=user_settings.settings_of(user) if user else user_settings.DEFAULTS,
         user_name=(user.display_name or user.spotify_id) if user else None,
         avatar=image_or_none(user.profile_image_url) if user else None,
         csrf_token=services.keys.csrf_token(session_cookie()) if user else None,

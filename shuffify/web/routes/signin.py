@@ -5,8 +5,9 @@ from urllib.parse import urlsplit
 
 import bottle
 
-from shuffify.accounts import login_sessions, signin
+from shuffify.accounts import activity, login_sessions, signin
 from shuffify.spotify import SpotifyError
+from shuffify.web.routes import pages
 from shuffify.web.routes.common import (
     check_csrf,
     clear_session_cookie,
@@ -28,6 +29,8 @@ def install(app: bottle.Bottle, services: Services) -> None:
 def login(services: Services):
     settings = services.settings
     if not settings.signin_enabled:
+        if wants_html():
+            return signin_off_page(services)
         bottle.abort(
             503, "sign-in is off: set SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET, then restart"
         )
@@ -63,6 +66,7 @@ def callback(services: Services):
             services.sender,
             services.settings.spotify_api_url,
             services.clock(),
+            bottle.request.get_header("User-Agent"),
         )
     except signin.BadState:
         refused = bottle.HTTPError(400, "this sign-in was not started here or has expired")
@@ -80,8 +84,21 @@ def callback(services: Services):
 
 def logout(services: Services):
     session_id = session_cookie()
-    if login_sessions.find(session_id, services.clock()) is not None:
+    session = login_sessions.find(session_id, services.clock())
+    if session is not None:
         check_csrf(services, session_id)
         login_sessions.end(session_id)
+        activity.record(session.user, "sign-out", f"Signed out on {session.device or 'a browser'}")
     clear_session_cookie(services)
     bottle.redirect("/", 303)
+
+
+def wants_html() -> bool:
+    """A browser navigating (Accept names text/html), not an API client."""
+    return "text/html" in bottle.request.get_header("Accept", "")
+
+
+def signin_off_page(services: Services) -> str:
+    """The 503 a browser gets at /login when sign-in is off: what to set, and where it is told."""
+    bottle.response.status = 503
+    return pages.render(services, "signin_off", None, "Sign-in is off")

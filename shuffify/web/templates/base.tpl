@@ -1,5 +1,5 @@
 <!doctype html>
-<html lang="en">
+<html lang="en" data-theme="{{prefs['theme']}}" data-timezone="{{prefs['timezone']}}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -24,6 +24,8 @@
   <nav aria-label="Main">
     <a href="/"{{!' aria-current="page"' if page == 'dashboard' else ''}}>Playlists</a>
     <a href="/schedules"{{!' aria-current="page"' if page == 'schedules' else ''}}>Schedules</a>
+    <a href="/activity"{{!' aria-current="page"' if page == 'activity' else ''}}>Activity</a>
+    <a href="/settings"{{!' aria-current="page"' if page == 'settings' else ''}}>Settings</a>
   </nav>
   <div class="who">
 %   if avatar:

@@ -2,7 +2,7 @@
 <h1>Your playlists</h1>
 <p class="intro">Your own and collaborative playlists: choose one to shuffle here, or open it in
 the workshop to edit it track by track.</p>
-<div class="dashboard">
+<div class="dashboard" data-default-algorithm="{{prefs['default_algorithm'] or ''}}">
   <section aria-labelledby="playlists-heading" class="playlists-section">
     <h2 id="playlists-heading" class="visually-hidden">Playlists</h2>
     <p id="playlists-loading" class="muted">Loading your playlists…</p>
@@ -25,3 +25,16 @@ the workshop to edit it track by track.</p>
     <p id="history-position" class="small muted"></p>
   </section>
 </div>
+<section class="panel transfer" aria-labelledby="transfer-heading">
+  <h2 id="transfer-heading">Take your playlists with you</h2>
+  <p><a class="button" id="export-all" href="/api/export" download>Export all</a>
+    <span class="small muted">a zip: one JSON file per playlist you can edit, and your snapshots</span></p>
+  <form id="import-form" class="stack">
+    <label for="import-file">Import a playlist: a Shuffify export (JSON or CSV) or an Exportify CSV</label>
+    <input id="import-file" name="file" type="file" accept=".json,.csv,application/json,text/csv" required>
+    <label for="import-name">Name for the new playlist (optional)</label>
+    <input id="import-name" name="name" type="text" maxlength="100" autocomplete="off">
+    <div class="actions"><button type="submit">Import as a new private playlist</button></div>
+  </form>
+  <p id="import-result" aria-live="polite"></p>
+</section>

@@ -13,8 +13,10 @@ advertising or analytics. Nothing is shared with anyone but Spotify.</p>
   never shown or logged.</dd>
   <dt>Login sessions</dt>
   <dd>One per signed-in browser: a hash of your cookie's id, Spotify's short-lived access token
-  (encrypted), and when it was created and last used. A session ends after 14 days unused, or
-  30 days in all, or when you sign out.</dd>
+  (encrypted), when it was created and last used, and a coarse name of the browser and system
+  ("Firefox on Linux") so you can tell your sessions apart on the settings page. No IP address
+  is stored, for sessions or anything else. A session ends after 14 days unused, or 30 days in
+  all, or when you sign out or end it from the settings page.</dd>
   <dt>Playlist history</dt>
   <dd>The track lists (Spotify track links) of the last 20 orders of each playlist you changed,
   for undo and redo.</dd>
@@ -23,6 +25,25 @@ advertising or analytics. Nothing is shared with anyone but Spotify.</p>
   <dt>Upstream sources and recently loaded playlists</dt>
   <dd>The playlists you named as sources for another, and the last ten playlists you loaded by
   link in the workshop (name, owner, count).</dd>
+  <dt>Snapshots</dt>
+  <dd>Earlier versions of a playlist's order: one kept automatically before every change
+  Shuffify makes (the newest 30 per playlist, or the number you set), and those you keep by
+  hand (until you delete them), so any of them can be restored.</dd>
+  <dt>Settings and dashboard preferences</dt>
+  <dd>Your choices (default algorithm, keeping "Date Added", snapshots kept, time zone, theme),
+  the order, favourites and hidden playlists of your dashboard, and when you last visited it,
+  for "since your last visit". Kept until you change them or delete your account.</dd>
+  <dt>Activity log</dt>
+  <dd>A line for each change to a playlist, each schedule or rule run, each sign-in and
+  sign-out and each settings change: when, what, which playlist (its id and name then), who
+  (you, a schedule or a rule) and the snapshot taken before it. Kept 180 days, so you can see
+  what happened and restore what was there before.</dd>
+  <dt>Rules</dt>
+  <dd>The rules you set up for a playlist, their runs and the tracks waiting in their inbox,
+  until you delete the rule.</dd>
+  <dt>Spotify call counts</dt>
+  <dd>How many calls to Spotify were made per hour and feature, to stay within Spotify's
+  limits. When your account goes, the counts stay without anything naming you.</dd>
   <dt>Schedules and their runs</dt>
   <dd>Each schedule you create (what, which playlists, how often) and a record of each run:
   when, how it went, how many tracks were added.</dd>

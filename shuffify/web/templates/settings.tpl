@@ -1,0 +1,2 @@
+% rebase('base.tpl')
+<h1>Settings</h1>
