@@ -1,9 +1,10 @@
 """Migration 012_account (issue 23) on a database that already holds data, both backends.
 
-The migrations before it are applied, then a user and a login session are stored
-(written for the columns the schema has then); 012 then keeps every row, gives the old session no device,
-makes user_settings and activity usable (a row of each written and read
-back), and rolling it back drops them and the column again, data kept.
+The migrations before it are applied, then a user and a login session are
+stored (written for the columns the schema has then); 012 then keeps every
+row, gives the old session no device, makes user_settings and activity usable
+(a row of each written and read back), and rolling it back drops them and the
+column again, data kept.
 """
 
 from direct import query, tables
