@@ -69,13 +69,19 @@ def back_up(spotify: Spotify, user: User, playlist_id: str) -> tuple[dict, bool]
 
 
 def diff(spotify: Spotify, user: User, snapshot_id: int, against: int | None) -> dict:
-    """How the live playlist (or the snapshot `against`) differs from the snapshot."""
+    """How the live playlist (or the snapshot `against`) differs from the snapshot.
+
+    Against the live playlist, "restore" also says what restoring the snapshot
+    now would keep and skip, for the confirmation a page shows first.
+    """
     row = snapshots.get(user, snapshot_id)
+    version = snapshots.uris_of(row)
     if against is not None:
-        later = snapshots.uris_of(snapshots.get(user, against))
-    else:
-        later = changes.load_editable(spotify, user, row.playlist_id).uris
-    return snapshot_codec.diff(snapshots.uris_of(row), later)
+        return snapshot_codec.diff(version, snapshots.uris_of(snapshots.get(user, against)))
+    live = changes.load_editable(spotify, user, row.playlist_id).uris
+    merged = merge.restore(version, base_of(user, row.playlist_id, live).uris, live)
+    restore_preview = {"kept": merged.kept, "skipped": merged.skipped}
+    return {**snapshot_codec.diff(version, live), "restore": restore_preview}
 
 
 def restore(spotify: Spotify, user: User, snapshot_id: int) -> dict:

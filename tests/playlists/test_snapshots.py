@@ -13,8 +13,9 @@ PostgreSQL. Covered:
   manual), at most 100 per user (409, nothing stored).
 - Retention: automatic ones beyond the newest 30 per playlist are pruned, manual ones stay.
 - Reading: the list (newest first, the issue's fields), one snapshot with its playlist and
-  order, DELETE (204), the diff against the live playlist and against another snapshot
-  (added, removed, moved, unchanged, duplicates counted).
+  order, DELETE (204), the diff against the live playlist (with what a restore would keep
+  and skip) and against another snapshot (added, removed, moved, unchanged, duplicates
+  counted).
 - Another user's snapshot is 404 for every route; every write needs the CSRF token; deleting
   the account deletes the snapshots.
 - GET /api/playlists/<id> says "outside_changes" when the live playlist differs from the
@@ -249,7 +250,9 @@ def test_a_diff_against_the_live_playlist_counts_what_changed(ada, fake):
         "removed": [before[3], before[4]],
         "moved": 1,
         "unchanged": 3,
+        "restore": {"kept": [new["uri"]], "skipped": []},  # added since the save: kept
     }
+    assert ok(ada.post(f"/api/snapshots/{sid}/restore"))["kept"] == [new["uri"]]
 
 
 def test_a_diff_between_two_snapshots(ada, fake):

@@ -465,3 +465,64 @@ def test_screenshots(browser, console, site, width, screenshots):
     finally:
         context.close()
     assert console.unexpected() == []
+
+
+# --- versions (issue 19) ---------------------------------------------------------------------
+
+
+def test_versions_back_up_notice_of_outside_changes_and_restore(page, site):
+    original = site.fake.playlist_uris(MORNING_RUN)
+    sign_in(page, site)
+    open_workshop(page, site)
+    page.get_by_label("Label for a backup (optional)").fill("Before the edits")
+    page.get_by_role("button", name="Back up now").click()
+    expect(status(page)).to_contain_text("Backed up 24 tracks")
+    expect(page.locator("#snapshots li")).to_have_count(1)
+    # A save that drops five tracks, then a track added in Spotify's app.
+    csrf = page.locator('meta[name="csrf-token"]').get_attribute("content")
+    saved = page.request.put(
+        f"{site.url}/api/playlists/{MORNING_RUN}/tracks",
+        data={"track_uris": original[5:]},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert saved.ok
+    outside = site.fake.track("Added on the phone")
+    outside["album"]["images"] = []  # no cover to fetch from Spotify's image host
+    site.fake.append_items(MORNING_RUN, [outside])
+    open_workshop(page, site)
+    expect(page.locator("#outside-changes")).to_contain_text("1 track added")
+
+    page.get_by_role("button", name="Restore Before the edits").click()
+    question = page.locator("#restore-question")
+    expect(question).to_contain_text("1 track added on Spotify since will be kept")
+    expect(question).to_contain_text("Nothing will be skipped")
+    assert page.evaluate("document.activeElement.id") == "restore-confirm"
+    page.keyboard.press("Enter")
+    expect(status(page)).to_contain_text("Restored “Before the edits”: kept 1 track added since")
+    assert site.fake.playlist_uris(MORNING_RUN) == [*original, outside["uri"]]
+    expect(page.locator("#tracks li.track")).to_have_count(25)
+    assert staged_uris(page) == [*original, outside["uri"]]
+    labels = page.locator("#snapshots li .text").all_inner_texts()
+    assert any(text.startswith("before restore of snapshot") for text in labels), labels
+
+
+def test_export_all_and_import_a_playlist_on_the_dashboard(page, site, tmp_path):
+    uris = site.fake.playlist_uris(DEEP_FOCUS)[:3]
+    local = "spotify:local:Band:Demo:Garage+Take:200"
+    rows = ['"Track URI","Track Name"', *(f'"{uri}","x"' for uri in [uris[0], local, *uris[1:]])]
+    upload = tmp_path / "exportify.csv"
+    upload.write_text("\r\n".join(rows) + "\r\n", encoding="utf-8")
+    sign_in(page, site)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Export all").click()
+    assert download.value.suggested_filename.startswith("shuffify-export-")
+    page.get_by_label("Import a playlist").set_input_files(str(upload))
+    page.get_by_label("Name for the new playlist (optional)").fill("From Exportify")
+    page.get_by_role("button", name="Import as a new private playlist").click()
+    expect(status(page)).to_contain_text("Imported “From Exportify”: 3 tracks. 1 entry skipped")
+    link = page.get_by_role("link", name="Open “From Exportify” in the workshop")
+    new_id = link.get_attribute("href").rsplit("/", 1)[1]
+    assert site.fake.playlist_uris(new_id) == uris
+    assert site.fake.details(new_id)["public"] is False
+    link.click()
+    expect(page.locator("#tracks li.track")).to_have_count(3)

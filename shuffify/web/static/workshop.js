@@ -218,6 +218,7 @@
     conflictBox.hidden = true;
     render();
     showInfo();
+    document.dispatchEvent(new CustomEvent("shuffify:playlist", { detail: data })); // versions.js
   }
 
   async function save(overwrite) {
@@ -499,5 +500,6 @@
     });
     await others;
   }
+  document.addEventListener("shuffify:reload", () => busy("Loading the playlist…", load));
   start();
 })();

@@ -26,7 +26,7 @@ the workshop to edit it track by track.</p>
   </section>
 </div>
 <section class="panel transfer" aria-labelledby="transfer-heading">
-  <h2 id="transfer-heading">Take your playlists with you</h2>
+  <h2 id="transfer-heading">Export and import</h2>
   <p><a class="button" id="export-all" href="/api/export" download>Export all</a>
     <span class="small muted">a zip: one JSON file per playlist you can edit, and your snapshots</span></p>
   <form id="import-form" class="stack">

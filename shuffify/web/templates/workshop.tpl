@@ -9,6 +9,7 @@
       <button type="button" id="reset-button" disabled>Undo changes</button>
       <button type="button" id="save-button" class="primary" disabled>Save to Spotify</button>
     </div>
+    <div id="outside-changes" class="notice" role="status" hidden></div>
     <div id="conflict" class="conflict" role="alert" hidden>
       <p id="conflict-message"></p>
       <div class="actions">
@@ -87,6 +88,20 @@
         <input id="source-url" name="source_url" type="text" required autocomplete="off">
         <button type="submit">Add source</button>
       </form>
+    </section>
+    <section class="panel" id="versions" aria-labelledby="versions-heading">
+      <h2 id="versions-heading">Versions</h2>
+      <p class="small muted">Shuffify keeps the version every change replaces, and your own backups. A restore keeps what was added on Spotify since.</p>
+      <form id="backup-form" class="inline-form">
+        <label for="backup-label">Label for a backup (optional)</label>
+        <input id="backup-label" name="label" type="text" maxlength="100" autocomplete="off">
+        <button type="submit">Back up now</button>
+      </form>
+      <ul id="snapshots" class="plain-list"></ul>
+      <div id="snapshot-detail" class="snapshot-detail" aria-live="polite" hidden></div>
+      <p class="small">Export the playlist:
+        <a href="/api/playlists/{{playlist_id}}/export?format=json" download>JSON</a> ·
+        <a href="/api/playlists/{{playlist_id}}/export?format=csv" download>CSV</a></p>
     </section>
     <section class="panel" aria-labelledby="info-heading">
       <h2 id="info-heading">Playlist info</h2>
