@@ -280,3 +280,23 @@ def _simple(target: str, source: str, sink: dict) -> dict:
         "sources": [{"type": "playlist", "playlist_id": source}],
         "sink": sink,
     }
+
+
+def test_a_run_of_three_sources_of_500_costs_the_minimum_calls(ada, fake_spotify, runner):
+    """Minimum: per source 1 metadata + 10 pages of 50; target metadata + 1 page; writes of
+    100 (a 1,500-item replace of an empty target: 15 appends)."""
+    sources = [
+        fake_spotify.add_playlist("ada", f"S{n}", tracks(fake_spotify, 500)) for n in range(3)
+    ]
+    target = fake_spotify.add_playlist("ada", "T", [])
+    body = _simple(target, sources[0], {"mode": "replace"})
+    body["sources"] += [{"type": "playlist", "playlist_id": s} for s in sources[1:]]
+    rule = create(ada, body)
+    fake_spotify.reset_calls()
+    assert run_once(ada, runner, rule["id"])["total"] == 1500
+    api = [c for c in fake_spotify.calls if c.path.startswith("/v1/")]
+    reads = [c for c in api if c.method == "GET"]
+    writes = [c for c in api if c.method != "GET"]
+    assert len(reads) == 3 * (1 + 10) + 2
+    assert len(writes) == 15
+    assert len(fake_spotify.playlist_uris(target)) == 1500
