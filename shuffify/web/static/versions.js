@@ -121,6 +121,7 @@
   document.addEventListener("shuffify:playlist", (event) => {
     const outside = event.detail.outside_changes;
     const notice = $("outside-changes");
+    busy("Loading the snapshots…", show); // a save or a restore kept a snapshot: list it
     if (!outside) { notice.hidden = true; return; }
     const parts = [];
     if (outside.added) parts.push(`${plural(outside.added, "track")} added`);
@@ -131,7 +132,6 @@
         "Restore a snapshot below to go back; tracks added since are kept."),
       compareNewest);
     notice.hidden = false;
-    show();
   });
 
   busy("Loading the snapshots…", show);
