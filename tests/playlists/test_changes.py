@@ -268,7 +268,7 @@ def test_seeded_shuffle_writes_the_preview_a_permutation_of_the_live_order(ada, 
     preview = post(ada, pid, "preview", data)
     assert writes(fake) == 0
     body = post(ada, pid, "shuffle", data)
-    assert set(body) == {"changed", "track_uris", "snapshot_id", "history"}
+    assert set(body) == {"changed", "track_uris", "snapshot_id", "history", "calls"}
     assert body["snapshot_id"] == fake.snapshot_id(pid)
     assert body["track_uris"] == preview["track_uris"]
     assert sorted(body["track_uris"]) == sorted(live)

@@ -5,12 +5,13 @@ import bottle
 from shuffify import shuffle
 from shuffify.errors import Refused
 from shuffify.playlists import changes, history
+from shuffify.web.routes import tools
 from shuffify.web.routes.common import (
     api_route,
     checked_playlist_id,
     current_user,
     json_body,
-    no_body,
+    optional_body,
     spotify,
 )
 from shuffify.web.services import Services
@@ -45,9 +46,13 @@ def _algorithm_and_params(body: dict) -> tuple[str, object]:
 
 
 def shuffle_playlist(services: Services, playlist_id: str) -> dict:
-    algorithm, params = _algorithm_and_params(json_body(("algorithm", "params")))
-    return changes.shuffle_playlist(
-        spotify(services), current_user(), playlist_id, algorithm, params
+    body = json_body(("algorithm", "params", tools.KEEP_ADDED_DATES))
+    algorithm, params = _algorithm_and_params(body)
+    return tools.written(
+        body,
+        lambda: changes.shuffle_playlist(
+            spotify(services), current_user(), playlist_id, algorithm, params
+        ),
     )
 
 
@@ -63,13 +68,17 @@ def preview(services: Services, playlist_id: str) -> dict:
 
 
 def undo(services: Services, playlist_id: str) -> dict:
-    no_body()
-    return changes.step(spotify(services), current_user(), playlist_id, -1)
+    body = optional_body((tools.KEEP_ADDED_DATES,))
+    return tools.written(
+        body, lambda: changes.step(spotify(services), current_user(), playlist_id, -1)
+    )
 
 
 def redo(services: Services, playlist_id: str) -> dict:
-    no_body()
-    return changes.step(spotify(services), current_user(), playlist_id, +1)
+    body = optional_body((tools.KEEP_ADDED_DATES,))
+    return tools.written(
+        body, lambda: changes.step(spotify(services), current_user(), playlist_id, +1)
+    )
 
 
 def playlist_history(services: Services, playlist_id: str) -> dict:

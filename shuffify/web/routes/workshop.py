@@ -8,6 +8,7 @@ import bottle
 from shuffify.errors import Refused
 from shuffify.playlists import saved_sessions, sources, workshop
 from shuffify.playlists.uris import checked_track_uris
+from shuffify.web.routes import tools
 from shuffify.web.routes.common import (
     api_route,
     checked_playlist_id,
@@ -40,14 +41,16 @@ def install(app: bottle.Bottle, services: Services) -> None:
 
 
 def save_tracks(services: Services, playlist_id: str):
-    body = json_body(("track_uris", "snapshot_id"))
+    body = json_body(("track_uris", "snapshot_id", tools.KEEP_ADDED_DATES))
     uris = checked_track_uris(body.get("track_uris"))
     snapshot_id = body.get("snapshot_id")
     if snapshot_id is not None and not isinstance(snapshot_id, str):
         raise Refused("snapshot_id must be a string")
+    pid = checked_playlist_id(playlist_id)
     try:
-        return workshop.save_tracks(
-            spotify(services), current_user(), checked_playlist_id(playlist_id), uris, snapshot_id
+        return tools.written(
+            body,
+            lambda: workshop.save_tracks(spotify(services), current_user(), pid, uris, snapshot_id),
         )
     except workshop.SnapshotConflict as conflict:
         return _conflict(conflict)
