@@ -95,6 +95,18 @@ SETTINGS = (
         "seconds a playlist's claim outlives a writer that stopped beating (a crashed process's "
         "interrupted write is completed after it)",
     ),
+    Setting(
+        "SPOTIFY_DAILY_CALL_BUDGET",
+        "2000",
+        "calls to Spotify the whole deployment makes in a rolling 24 hours; background work "
+        "stops claiming runs at 80% of it",
+    ),
+    Setting(
+        "METRICS_TOKEN",
+        "",
+        "turns GET /metrics on, for requests with `Authorization: Bearer <this token>`; "
+        "empty: /metrics answers 404",
+    ),
 )
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 MIN_SECRET_KEY_LENGTH = 32
@@ -128,6 +140,8 @@ class Settings:
     scheduler_poll_s: int = 30
     scheduler_lease_s: int = 300
     playlist_lease_s: int = 30
+    spotify_daily_call_budget: int = 2000
+    metrics_token: str = field(default="", repr=False)
 
     @property
     def database_display(self) -> str:
@@ -360,4 +374,6 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         scheduler_poll_s=_integer(values, "SCHEDULER_POLL_S", 1, 3600),
         scheduler_lease_s=_integer(values, "SCHEDULER_LEASE_S", 10, 86400),
         playlist_lease_s=_integer(values, "PLAYLIST_LEASE_S", 2, 600),
+        spotify_daily_call_budget=_integer(values, "SPOTIFY_DAILY_CALL_BUDGET", 10, 10_000_000),
+        metrics_token=values["METRICS_TOKEN"].strip(),
     )

@@ -21,6 +21,7 @@ from wsgi_client import Client
 
 import settings as settings_module
 from shuffify import database
+from shuffify.limits import pause
 from shuffify.web.app import create_app
 
 BACKENDS = ("sqlite", "postgresql")
@@ -49,6 +50,14 @@ def pg_url(postgres):
     yield url
     database.db.initialize(None)
     postgres.drop_database(name)
+
+
+@pytest.fixture(autouse=True)
+def no_remembered_pause():
+    """Each test reads the Spotify pause of its own database (the cache is per process)."""
+    pause.forget_cache()
+    yield
+    pause.forget_cache()
 
 
 @pytest.fixture

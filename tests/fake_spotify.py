@@ -26,6 +26,8 @@ from urllib.parse import parse_qsl, quote_plus, urlencode, urlsplit
 
 BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 MAX_URIS_PER_REQUEST = 100
+# Refresh tokens end six months after the sign-in that gave them; refreshing does not extend them.
+REFRESH_TOKEN_LIFETIME = timedelta(days=183)
 POLL_INTERVAL_S = 0.05
 
 
@@ -95,6 +97,7 @@ class _Grant:
     user: str
     scope: str
     expired: bool = False
+    authorized_at: datetime | None = None  # refresh tokens: the sign-in that gave them
 
 
 @dataclass
@@ -261,6 +264,7 @@ class FakeSpotify:
         self.client_id = client_id
         self.client_secret = client_secret
         self.token_lifetime_s = token_lifetime_s
+        self.clock = lambda: datetime.now(UTC).replace(tzinfo=None)  # naive UTC; tests move it
         self.rotate_refresh_tokens = False
         self.next_login: str | None = None
         self.deny_next_login = False
@@ -663,18 +667,24 @@ class FakeSpotify:
         verifier = form.get("code_verifier", "")
         if code.code_challenge and _pkce_challenge(verifier) != code.code_challenge:
             raise _oauth_error("invalid_grant", "code_verifier was incorrect")
-        return self._issue_tokens(code.user, code.scope, with_refresh_token=True)
+        return self._issue_tokens(code.user, code.scope, True, self.clock())
 
     def _refresh(self, form: dict[str, str]) -> _Reply:
         refresh_token = form.get("refresh_token", "")
         grant = self._refresh_tokens.get(refresh_token)
         if grant is None:
             raise _oauth_error("invalid_grant", "Refresh token revoked")
+        if self.clock() >= grant.authorized_at + REFRESH_TOKEN_LIFETIME:
+            raise _oauth_error("invalid_grant", "Refresh token expired")
         if self.rotate_refresh_tokens:
             del self._refresh_tokens[refresh_token]
-        return self._issue_tokens(grant.user, grant.scope, self.rotate_refresh_tokens)
+        return self._issue_tokens(
+            grant.user, grant.scope, self.rotate_refresh_tokens, grant.authorized_at
+        )
 
-    def _issue_tokens(self, user: str, scope: str, with_refresh_token: bool) -> _Reply:
+    def _issue_tokens(
+        self, user: str, scope: str, with_refresh_token: bool, authorized_at: datetime | None
+    ) -> _Reply:
         access_token = self._new_secret()
         self._access_tokens[access_token] = _Grant(user, scope)
         body = {
@@ -685,7 +695,9 @@ class FakeSpotify:
         }
         if with_refresh_token:
             body["refresh_token"] = self._new_secret()
-            self._refresh_tokens[body["refresh_token"]] = _Grant(user, scope)
+            self._refresh_tokens[body["refresh_token"]] = _Grant(
+                user, scope, authorized_at=authorized_at
+            )
         return _Reply(200, body)
 
     def _new_secret(self) -> str:

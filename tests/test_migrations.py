@@ -667,7 +667,6 @@ def test_008_upgrades_a_database_holding_data_and_keeps_it(db_url):
     assert query(db_url, histories) == before and sample_rows(db_url) == stored
 
 
-
 # --- 011: rules on a database that holds data ------------------------------------------------
 
 

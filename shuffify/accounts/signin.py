@@ -18,6 +18,7 @@ import secrets
 from datetime import datetime
 
 from shuffify.accounts import activity
+from shuffify.accounts.authorization import authorized
 from shuffify.accounts.devices import device
 from shuffify.accounts.keys import Keys, Undecryptable
 from shuffify.accounts.login_sessions import start as start_session
@@ -80,6 +81,7 @@ def finish(
         user = User.save_profile(me.pop("spotify_id"), me)
         if tokens.refresh_token:
             store.store_refresh_token(user, tokens.refresh_token)
+            authorized(user, now)
         browser = device(user_agent)
         activity.record(user, "sign-in", f"Signed in on {browser}", at=now)
         return start_session(user, tokens, store.keys, now, browser)

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
+from shuffify.accounts import authorization
 from shuffify.accounts.keys import Keys, Undecryptable
 from shuffify.database import db, is_sqlite, write_transaction
 from shuffify.models import LoginSession, User
@@ -46,8 +47,11 @@ class TokenStore:
         try:
             refresh_token, stale = self.keys.tokens.decrypt(user.encrypted_refresh_token)
         except Undecryptable:
-            raise Revoked() from None
-        tokens = self.oauth.refresh(refresh_token, self.clock())
+            raise GrantRefused() from None
+        try:
+            tokens = self.oauth.refresh(refresh_token, self.clock())
+        except Revoked:
+            raise GrantRefused() from None
         if tokens.refresh_token or stale:
             self.store_refresh_token(user, tokens.refresh_token or refresh_token)
         return tokens
@@ -89,6 +93,10 @@ class SessionTokens:
         return token or self.refresh(None)
 
     def refresh(self, rejected: str | None) -> str:
+        with refused_grants_noted(self.store, self.session.user_id):
+            return self._refresh(rejected)
+
+    def _refresh(self, rejected: str | None) -> str:
         with user_lock(self.session.user_id):
             fresh = LoginSession.get_or_none(LoginSession.id == self.session.id)
             if fresh is None:
@@ -125,10 +133,24 @@ class BackgroundTokens:
         return self.store.session_access_token(self.user_id) or self.refresh(None)
 
     def refresh(self, rejected: str | None) -> str:
-        with user_lock(self.user_id):
+        with refused_grants_noted(self.store, self.user_id), user_lock(self.user_id):
             tokens = self.store.refresh(self.user_id)
         self.store.background_tokens[self.user_id] = tokens
         return tokens.access_token
+
+
+class GrantRefused(Revoked):
+    """Spotify refused the stored refresh token (expired after six months, or revoked)."""
+
+
+@contextmanager
+def refused_grants_noted(store: TokenStore, user_id: int):
+    """After the lock's transaction: a refused grant discards the token and holds schedules."""
+    try:
+        yield
+    except GrantRefused:
+        authorization.needs_signin(user_id, store.clock())
+        raise
 
 
 @contextmanager

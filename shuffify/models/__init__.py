@@ -16,6 +16,7 @@ the foundation never imports a domain package.
 from shuffify.models.accounts import LoginSession, User, UserSettings
 from shuffify.models.activity import ActivityEvent
 from shuffify.models.base import Serialisable, TouchedOnSave, utcnow
+from shuffify.models.limits import SpotifyCallCount, SpotifyPause
 from shuffify.models.playlists import (
     PlaylistClaim,
     PlaylistHistory,
@@ -48,6 +49,8 @@ MODELS = (
     PlaylistSnapshot,
     UserSettings,
     ActivityEvent,
+    SpotifyCallCount,
+    SpotifyPause,
     Rule,
     RuleRun,
     RuleInboxItem,
@@ -71,6 +74,8 @@ __all__ = [
     "Schedule",
     "ScheduleType",
     "Serialisable",
+    "SpotifyCallCount",
+    "SpotifyPause",
     "TouchedOnSave",
     "UpstreamSource",
     "User",

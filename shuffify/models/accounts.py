@@ -24,6 +24,9 @@ class User(Serialisable, TouchedOnSave, database.BaseModel):
     encrypted_refresh_token = pw.TextField(null=True)
     created_at = pw.DateTimeField(default=utcnow)
     updated_at = pw.DateTimeField(default=utcnow)
+    # The sign-in that gave the current refresh token: Spotify ends it six months on.
+    authorized_at = pw.DateTimeField(null=True)
+    needs_signin = pw.BooleanField(default=False)
 
     PRIVATE_FIELDS = frozenset({"encrypted_refresh_token"})
     PROFILE_FIELDS = ("display_name", "email", "profile_image_url")

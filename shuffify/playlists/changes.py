@@ -23,9 +23,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from shuffify import shuffle
+from shuffify.accounts import activity
 from shuffify.database import released_after
 from shuffify.errors import Busy, Conflict, Forbidden, Refused
-from shuffify.accounts import activity
 from shuffify.models import User
 from shuffify.playlists import claims, history, merge, snapshots
 from shuffify.playlists.writer import (

@@ -22,13 +22,15 @@ log = logging.getLogger(__name__)
 BATCH = 20  # interrupted writes looked at per pass
 
 
-def complete_interrupted(spotify_for: Callable[[User], Spotify]) -> datetime | None:
+def complete_interrupted(spotify_for: Callable[[User, str], Spotify]) -> datetime | None:
     """Complete the recorded writes no one holds; when the first held one's lease ends."""
     first_free = None
     for record in _pending(BATCH):
         try:
             with claims.held(record.playlist_id, "completing an interrupted write"):
-                changes.complete_pending(spotify_for(record.user), record.user, record.playlist_id)
+                changes.complete_pending(
+                    spotify_for(record.user, "retry"), record.user, record.playlist_id
+                )
         except claims.PlaylistBusy as busy:
             first_free = min(first_free or busy.until, busy.until)
         except Exception as error:  # the next pass tries again; one bad write stops no other

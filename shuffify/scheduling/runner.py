@@ -24,18 +24,20 @@ from datetime import datetime, timedelta
 
 import peewee as pw
 
+from shuffify.accounts import activity, authorization
 from shuffify.database import is_sqlite, released_after, write_transaction
 from shuffify.errors import Refused
 from shuffify.health import first_line
 from shuffify.heartbeat import Heartbeat
-from shuffify.models import JobExecution, Schedule, utcnow
+from shuffify.limits import budget, pause
+from shuffify.models import JobExecution, Schedule, User, utcnow
 from shuffify.playlists import recovery
 from shuffify.playlists.changes import WriteInterrupted
 from shuffify.playlists.claims import PlaylistBusy
 from shuffify.rules import queue as rule_queue
 from shuffify.scheduling import jobs
 from shuffify.scheduling.schedules import next_run
-from shuffify.spotify import SpotifyError
+from shuffify.spotify import Paused, Revoked, SpotifyError
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +146,16 @@ class Runner:
         with Heartbeat(self.lease.total_seconds() / 3, lambda: self._beat(schedule.id)):
             self._run(schedule, execution)
 
+    def _held_back(self) -> tuple[datetime, str] | None:
+        """(until, why) when no background run may call Spotify now: paused, or over budget."""
+        now = self.clock()
+        until = pause.paused_until(now)
+        if until is not None:
+            return until, paused_note(until)
+        if not budget.background_allowed(now, self.services.settings.spotify_daily_call_budget):
+            return budget.fits_again_at(now), budget.POSTPONED
+        return None
+
     def _beat(self, schedule_id: int) -> None:
         """Extend a running schedule's lease."""
         with self.database.connection_context():
@@ -152,8 +164,19 @@ class Runner:
             ).execute()
 
     def _run(self, schedule: Schedule, execution: JobExecution) -> None:
+        held_back = self._held_back()
+        if held_back is not None:
+            postpone(schedule.id, execution.id, self.clock(), *held_back)
+            return
         try:
             outcome = jobs.execute(self.services.background_spotify(schedule.user), schedule)
+        except Paused as paused:
+            postpone(
+                schedule.id, execution.id, self.clock(), paused.until, paused_note(paused.until)
+            )
+        except Revoked:
+            reason = authorization.held_reason(schedule.user, self.clock())
+            hold(schedule, execution.id, self.clock(), reason)
         except PlaylistBusy as busy:
             wait = busy.until - utcnow() + timedelta(seconds=1)  # the claim's own clock
             now = self.clock()
@@ -210,11 +233,13 @@ def _following_run(schedule: Schedule, now: datetime) -> datetime | None:
 
 def _pick(database: pw.Database, now: datetime) -> Schedule | None:
     queued = JobExecution.select(JobExecution.schedule).where(JobExecution.status == "queued")
+    held = User.select(User.id).where(User.needs_signin)  # until they sign in again
     query = (
         Schedule.select()
         .where(
             ((Schedule.is_enabled & (Schedule.next_run_at <= now)) | Schedule.id.in_(queued))
             & (Schedule.lease_until.is_null() | (Schedule.lease_until < now))
+            & Schedule.user.not_in(held)
         )
         .order_by(Schedule.next_run_at.asc(nulls="LAST"), Schedule.id)
         .limit(1)
@@ -254,17 +279,58 @@ def finish(schedule_id: int, execution_id: int, now: datetime, outcome, error: s
         if finished:
             _record_on_schedule(schedule_id, status, error, now)
             _prune(schedule_id)
+            _log_run(schedule_id, status, error or _tally(outcome), now)
 
 
-def postpone(schedule_id: int, execution_id: int, now: datetime, until: datetime) -> None:
-    """The target was being changed: run again when its claim ends; neither failed nor lost."""
-    with write_transaction():
-        JobExecution.update(
-            status="postponed", completed_at=now, error_message=POSTPONED
-        ).where((JobExecution.id == execution_id) & (JobExecution.status == "running")).execute()
-        Schedule.update(lease_until=None, next_run_at=until).where(
-            Schedule.id == schedule_id
-        ).execute()
+def postpone(
+    schedule_id: int, execution_id: int, now: datetime, until: datetime, why: str = POSTPONED
+) -> None:
+    """Run again at `until` (a claim's end, a pause's end, room in the budget): neither
+    failed nor lost, and missed runs coalesce into that one."""
+    _end_without_running(execution_id, now, "postponed", why)
+    Schedule.update(lease_until=None, next_run_at=until).where(Schedule.id == schedule_id).execute()
+
+
+def hold(schedule: Schedule, execution_id: int, now: datetime, why: str) -> None:
+    """The user must sign in again: held with the reason, not failed, and due as it was,
+    so that it runs once when they do (until then no claim picks it)."""
+    _end_without_running(execution_id, now, "held", why)
+    Schedule.update(
+        lease_until=None, last_status="held", last_error=why, next_run_at=schedule.next_run_at
+    ).where(Schedule.id == schedule.id).execute()
+
+
+def _end_without_running(execution_id: int, now: datetime, status: str, why: str) -> None:
+    ended = (
+        JobExecution.update(status=status, completed_at=now, error_message=why)
+        .where((JobExecution.id == execution_id) & (JobExecution.status == "running"))
+        .execute()
+    )
+    if ended:
+        schedule_id = JobExecution.get_by_id(execution_id).schedule_id
+        _log_run(schedule_id, status, why.removeprefix(f"{status}: "), now)
+
+
+def _tally(outcome) -> str:
+    return f"{outcome.tracks_added} added, {outcome.tracks_total} in all" if outcome else "done"
+
+
+def _log_run(schedule_id: int, status: str, detail: str, now: datetime) -> None:
+    """The run's row in its user's activity log: "failed: <why>", "success: 3 added, ..."."""
+    schedule = Schedule.get_or_none(Schedule.id == schedule_id)
+    if schedule is not None:
+        activity.record(
+            schedule.user,
+            "schedule run",
+            f"{status}: {schedule.job_type}, {detail}",
+            by="schedule",
+            playlist_id=schedule.target_playlist_id,
+            at=now,
+        )
+
+
+def paused_note(until: datetime) -> str:
+    return f"postponed: Spotify paused Shuffify until {until:%Y-%m-%d %H:%M} UTC"
 
 
 def _record_on_schedule(schedule_id: int, status: str, error: str | None, now: datetime):

@@ -11,11 +11,44 @@ from typing import Protocol
 from urllib.parse import urlencode, urlsplit
 
 from shuffify.spotify.cache import NoCache, UserItemsCache
-from shuffify.spotify.errors import Forbidden, ForeignPage, NotFound, SpotifyError, Unauthorized
+from shuffify.spotify.errors import (
+    Forbidden,
+    ForeignPage,
+    NotFound,
+    RateLimited,
+    SpotifyError,
+    Unauthorized,
+)
 from shuffify.spotify.sender import Reply, Sender
 
 WEB_MAX_WAIT_S = 2.0  # a web request waits at most this long for a rate limit
 DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+class Gate(Protocol):
+    """Asked before every call and told after it (shuffify.limits.gate counts and pauses)."""
+
+    def before_call(self) -> None:
+        """Raise instead of calling when calls are paused."""
+
+    def observed(self, status: int) -> None:
+        """One HTTP exchange happened, with this status (0: no answer)."""
+
+    def rate_limited(self, error: RateLimited) -> RateLimited:
+        """The error to raise for a rate limit the caller cannot wait out."""
+
+
+class OpenGate:
+    """No pause, no count: for tools and tests that talk to Spotify directly."""
+
+    def before_call(self) -> None:
+        return None
+
+    def observed(self, status: int) -> None:
+        return None
+
+    def rate_limited(self, error: RateLimited) -> RateLimited:
+        return error
 
 
 class TokenSource(Protocol):
@@ -37,6 +70,7 @@ class Spotify:
         max_wait_s: float = WEB_MAX_WAIT_S,
         cache: UserItemsCache | NoCache | None = None,
         before_wait: Callable[[], None] = lambda: None,
+        gate: Gate | None = None,
     ):
         self.sender = sender
         self.api_url = api_url
@@ -44,6 +78,7 @@ class Spotify:
         self.max_wait_s = max_wait_s
         self.cache = cache or NoCache()
         self.before_wait = before_wait  # e.g. return the database connection to its pool
+        self.gate = gate or OpenGate()  # the deployment's pause and call count
 
     def get(self, path: str, params: dict | None = None) -> dict:
         url = f"{self.api_url}{path}" + (f"?{urlencode(params)}" if params else "")
@@ -78,15 +113,25 @@ class Spotify:
         return checked(reply)
 
     def _send(self, method: str, url: str, body: dict | None, token: str, safe: bool) -> Reply:
+        self.gate.before_call()
         self.before_wait()
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         payload = None
         if body is not None:
             headers["Content-Type"] = "application/json"
             payload = json.dumps(body).encode()
-        return self.sender.send(
-            method, url, headers=headers, body=payload, safe=safe, max_wait_s=self.max_wait_s
-        )
+        try:
+            return self.sender.send(
+                method,
+                url,
+                headers=headers,
+                body=payload,
+                safe=safe,
+                max_wait_s=self.max_wait_s,
+                observe=self.gate.observed,
+            )
+        except RateLimited as limited:
+            raise self.gate.rate_limited(limited) from None
 
 
 def origin(url: object) -> tuple | None:

@@ -39,11 +39,24 @@ class Revoked(SpotifyError):
 
 
 class RateLimited(SpotifyError):
-    """Spotify asked us to wait longer than a caller may."""
+    """Spotify asked us to wait longer than a caller may (data: its answer's body)."""
 
-    def __init__(self, retry_after_s: int):
+    def __init__(self, retry_after_s: int, data: object = None):
         super().__init__(429, f"Spotify is rate limiting us: try again in {retry_after_s} s")
         self.retry_after_s = retry_after_s
+        self.data = data
+
+
+class Paused(RateLimited):
+    """The deployment's calls to Spotify are paused until `until` (naive UTC)."""
+
+    def __init__(self, until, now):
+        super().__init__(max(1, int((until - now).total_seconds())))
+        self.until = until
+        self.message = (
+            f"Spotify has paused Shuffify until {until:%Y-%m-%d %H:%M} UTC: "
+            "nothing can be read or changed on Spotify until then"
+        )
 
 
 class ForeignPage(SpotifyError):

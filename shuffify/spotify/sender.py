@@ -22,6 +22,7 @@ import logging
 import random
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -75,11 +76,16 @@ class Sender:
         body: bytes | None = None,
         safe: bool,
         max_wait_s: float,
+        observe: Callable[[int], None] = lambda status: None,
     ) -> Reply:
-        """One call, retried as the module docstring says; any status is returned."""
+        """One call, retried as the module docstring says; any status is returned.
+
+        observe(status) hears of every HTTP exchange, retries included (0: no answer).
+        """
         failures = rate_limits = 0
         while True:
             reply = self._attempt(method, url, headers, body)
+            observe(0 if reply is None else reply.status)
             if reply is not None and reply.status == 429:
                 rate_limits += 1
                 self._wait_for_rate_limit(reply, max_wait_s, rate_limits)
@@ -109,7 +115,7 @@ class Sender:
     def _wait_for_rate_limit(reply: Reply, max_wait_s: float, seen: int) -> None:
         wait = reply.retry_after_s
         if wait > max_wait_s or seen > MAX_RATE_LIMIT_WAITS:
-            raise RateLimited(wait)
+            raise RateLimited(wait, reply.data)
         time.sleep(wait)
 
     def close(self) -> None:

@@ -29,6 +29,8 @@ from shuffify.web.routes import (
     shuffle,
     signin,
     snapshots,
+    status,
+    tools,
     workshop,
 )
 from shuffify.web.routes.common import row_id_filter
@@ -76,8 +78,8 @@ def create_app(settings: Settings, on_fatal: Callable[[str], None] | None = None
     app.router.add_filter("id", row_id_filter)  # before any route names <...:id>
     app.get("/health", callback=lambda: health.health_report(db, schema.ready.is_set()))
     for routes in (
-        *(signin, me, account, playlists, shuffle, workshop, schedules),
-        *(snapshots, exports, rules, pages),
+        *(signin, me, account, playlists, shuffle, workshop, tools, schedules),
+        *(snapshots, exports, rules, status, pages),
     ):
         routes.install(app, services)
     return app

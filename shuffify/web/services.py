@@ -8,6 +8,7 @@ from settings import Settings
 from shuffify.accounts.keys import Keys
 from shuffify.accounts.tokens import BackgroundTokens, TokenStore
 from shuffify.database import release_idle_connection
+from shuffify.limits.gate import Gate
 from shuffify.models import User, utcnow
 from shuffify.playlists import changes, claims
 from shuffify.spotify import Sender, Spotify
@@ -32,10 +33,10 @@ class Services:
     def retry_write(self, user: User, playlist_id: str) -> None:
         """Complete an interrupted write of user's playlist in the background."""
         changes.retry_in_background(
-            self.background_spotify(user), user, playlist_id, User._meta.database
+            self.background_spotify(user, "retry"), user, playlist_id, User._meta.database
         )
 
-    def background_spotify(self, user: User) -> Spotify:
+    def background_spotify(self, user: User, feature: str = "schedule") -> Spotify:
         """A client acting as user outside any request, from their stored refresh token."""
         return Spotify(
             self.sender,
@@ -44,6 +45,7 @@ class Services:
             max_wait_s=BACKGROUND_MAX_WAIT_S,
             cache=self.items_cache.for_user(user.id),
             before_wait=release_idle_connection,
+            gate=Gate(user.id, feature, lambda: self.clock()),
         )
 
 

@@ -53,6 +53,7 @@ SESSION_COOKIE = "shuffify_session"
 FLOW_COOKIE = "shuffify_login"
 TOKEN_PATH = "/accounts/api/token"
 TRACK_KEYS = {"uri", "id", "name", "artists", "album", "duration_ms", "is_local", "image_url"}
+TRACK_KEYS |= {"added_at", "release_date"}  # sort and keep_added_dates (issue 20)
 BASE64URL_128_BITS = r"[A-Za-z0-9_-]{22,}"  # 22 characters of 6 bits each
 SUMMARY_KEYS = {"id", "name", "owner_id", "track_count", "image_url", "snapshot_id"}
 
@@ -578,9 +579,19 @@ ITEMS = r"^/v1/playlists/[^/]+/items$"
 
 
 def test_long_rate_limit_answers_503_with_retry_after(fake_spotify, ada, small_playlist):
+    fake_spotify.fail_next("GET", ITEMS, 429, retry_after=30)
+    response = ada.get(f"/api/playlists/{small_playlist}")
+    assert "30" in assert_json_error(response, 503)
+    assert response.headers["Retry-After"] == "30"
+    assert fake_spotify.count("GET", ITEMS) == 1
+
+
+def test_a_rate_limit_over_a_minute_pauses_shuffify_and_says_until_when(
+    fake_spotify, ada, small_playlist
+):
     fake_spotify.fail_next("GET", ITEMS, 429, retry_after=120)
     response = ada.get(f"/api/playlists/{small_playlist}")
-    assert "120" in assert_json_error(response, 503)
+    assert "Spotify has paused Shuffify until" in assert_json_error(response, 503)
     assert response.headers["Retry-After"] == "120"
     assert fake_spotify.count("GET", ITEMS) == 1
 

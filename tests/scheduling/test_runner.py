@@ -48,7 +48,6 @@ from shuffify.scheduling.runner import DIED, Runner, claim, recover_expired
 from shuffify.web.app import create_app
 
 LEASE_S = 300
-REVOKED = "Spotify access was revoked: sign in again"
 SECRET_KEY = "runner-test-secret-key-0123456789abcdefg"  # 40 characters
 NOT_UTC = "America/Los_Angeles"  # a process clock on local time would be 7-8 hours behind
 DEADLINE_S = 60
@@ -305,7 +304,7 @@ def small_raid(ada, fake_spotify):
     return create(ada, raid_body(target, [source])), target, source
 
 
-def test_a_revoked_token_fails_the_run_saying_sign_in_again(
+def test_a_revoked_token_holds_the_run_saying_sign_in_again(
     ada, fake_spotify, small_raid, runner, clock, db_url
 ):
     schedule, target, _ = small_raid
@@ -314,11 +313,16 @@ def test_a_revoked_token_fails_the_run_saying_sign_in_again(
     make_due(clock, ada, schedule["id"])
     assert runner.run_pending() == 1
     run = only_execution(db_url, schedule["id"])
-    assert (run["status"], run["error_message"]) == ("failed", REVOKED)
+    assert run["status"] == "held" and run["error_message"].endswith("sign in again"), run
     assert run["completed_at"] is not None
     row = schedule_row(db_url, schedule["id"])
-    assert (row["last_status"], row["last_error"]) == ("failed", REVOKED)
-    assert row["consecutive_failures"] == 1 and row["lease_until"] is None
+    assert (row["last_status"], row["last_error"]) == ("held", run["error_message"])
+    assert row["consecutive_failures"] == 0 and row["lease_until"] is None
+    assert query(db_url, "SELECT encrypted_refresh_token, needs_signin FROM users") in (
+        [(None, True)],
+        [(None, 1)],
+    )
+    assert runner.run_pending() == 0  # held: not claimed again and again
     assert fake_spotify.count("POST", items_path(target)) == 0
     stored = " ".join(str(v) for row in query(db_url, "SELECT * FROM job_executions") for v in row)
     assert not any(secret in stored for secret in fake_spotify.issued_secrets())
@@ -341,7 +345,7 @@ def test_a_background_run_stores_the_rotated_refresh_token_and_uses_it_next_time
     assert [r["status"] for r in executions(db_url, schedule["id"])] == ["success", "success"]
 
 
-def test_a_long_rate_limit_during_a_run_fails_it_naming_the_wait(
+def test_a_long_rate_limit_during_a_run_pauses_and_postpones_it(
     ada, fake_spotify, small_raid, runner, clock, db_url
 ):
     schedule, target, source = small_raid
@@ -349,11 +353,13 @@ def test_a_long_rate_limit_during_a_run_fails_it_naming_the_wait(
     make_due(clock, ada, schedule["id"])
     assert runner.run_pending() == 1
     run = only_execution(db_url, schedule["id"])
-    assert run["status"] == "failed", run
-    assert "120" in run["error_message"] and "rate" in run["error_message"].lower()
+    assert run["status"] == "postponed", run
+    assert run["error_message"].startswith("postponed: Spotify paused Shuffify until")
     assert fake_spotify.count("GET", items_path(source)) == 1  # asked once, not waited out
     assert fake_spotify.count("POST", items_path(target)) == 0
     assert len(fake_spotify.playlist_uris(target)) == 3
+    row = schedule_row(db_url, schedule["id"])
+    assert as_datetime(row["next_run_at"]) == clock.now + timedelta(seconds=120)
 
 
 def test_five_failures_in_a_row_pause_the_schedule_saying_why(

@@ -129,6 +129,7 @@ def test_signed_in_root_is_the_dashboard_with_the_sessions_csrf_token(ada):
         f"/static/api.js?v={current_version('api.js')}",
         f"/static/dashboard.js?v={current_version('dashboard.js')}",
         f"/static/transfer.js?v={current_version('transfer.js')}",
+        f"/static/limits.js?v={current_version('limits.js')}",
     ]
     forms = [f for f in page.all("form") if f.get("action") == "/logout"]
     assert forms == [{"method": "post", "action": "/logout", "class": "signout"}]

@@ -21,6 +21,7 @@ from shuffify.accounts.tokens import SessionTokens
 from shuffify.checks import known_fields, storable
 from shuffify.database import release_idle_connection
 from shuffify.errors import Refused
+from shuffify.limits.gate import Gate
 from shuffify.models import LoginSession, User
 from shuffify.playlists.changes import WriteInterrupted
 from shuffify.spotify import RateLimited, Revoked, Spotify, SpotifyError
@@ -139,8 +140,29 @@ def spotify(services: Services) -> Spotify:
             SessionTokens(services.tokens, session),
             cache=services.items_cache.for_user(session.user_id),
             before_wait=release_idle_connection,
+            gate=Gate(session.user_id, feature_of(bottle.request), services.clock),
         )
     return environ[SPOTIFY_KEY]
+
+
+FEATURES_BY_ENDING = {
+    "shuffle": "shuffle",
+    "undo": "undo",
+    "redo": "undo",
+    "tracks": "save",
+    "restore": "restore",
+    "import": "import",
+    "export": "export",
+    "dedupe": "tools",
+}
+
+
+def feature_of(request: bottle.BaseRequest) -> str:
+    """What a request's calls to Spotify count as: a page view for reads, else its action."""
+    ending = request.path.rstrip("/").rsplit("/", 1)[-1]
+    if ending in FEATURES_BY_ENDING:
+        return FEATURES_BY_ENDING[ending]
+    return "page" if request.method == "GET" else "other"
 
 
 def checked_playlist_id(playlist_id: str) -> str:
@@ -169,6 +191,15 @@ def no_body() -> None:
         _object_of(raw, ())
 
 
+def optional_body(fields: Collection[str]) -> dict:
+    """A write whose body may be absent (undo, redo): {} then, else an object of `fields`."""
+    if bottle.request.content_type.startswith("application/x-www-form-urlencoded"):
+        known_fields(dict(bottle.request.forms), ["csrf_token"])
+        return {}
+    raw = _raw_body()
+    return _object_of(raw, fields) if raw.strip() else {}
+
+
 def _raw_body() -> bytes:
     if bottle.request.content_length > MAX_BODY_BYTES:
         bottle.abort(413, f"request body over {MAX_BODY_BYTES} bytes")
@@ -179,16 +210,29 @@ def _raw_body() -> bytes:
 
 
 def _object_of(raw: bytes, fields: Collection[str] | None) -> dict:
+    if _nesting(raw) > MAX_DEPTH:  # before the parser: its recursion is not a safe limit
+        bottle.abort(400, f"request body is nested more than {MAX_DEPTH} levels deep")
     try:
         body = json.loads(raw or b"null", parse_int=_bounded_int)
-    except RecursionError:
-        bottle.abort(400, f"request body is nested more than {MAX_DEPTH} levels deep")
     except ValueError as error:  # UnicodeDecodeError and JSONDecodeError among them
         bottle.abort(400, f"request body is not valid JSON{_where(error)}")
     if not isinstance(body, dict):
         bottle.abort(400, "request body must be a JSON object")
     _check_values(body)
     return body if fields is None else known_fields(body, fields)
+
+
+JSON_STRING = re.compile(rb'"(?:\\.|[^"\\])*"')
+BRACKET = re.compile(rb"[\[\]{}]")
+
+
+def _nesting(raw: bytes) -> int:
+    """The deepest nesting of arrays and objects in a JSON text, strings left out."""
+    depth = deepest = 0
+    for match in BRACKET.finditer(JSON_STRING.sub(b"", raw)):
+        depth += 1 if match.group() in b"[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def _bounded_int(text: str) -> int:

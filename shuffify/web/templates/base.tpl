@@ -12,6 +12,9 @@
 % for script in scripts:
 <script src="{{asset(script)}}" defer></script>
 % end
+% if user:
+<script src="{{asset('limits.js')}}" defer></script>
+% end
 </head>
 <body class="page-{{page}}">
 <a class="skip" href="#main">Skip to content</a>
@@ -41,6 +44,7 @@
 </header>
 % if user:
 <div class="status-bar">
+  <div id="limits" class="limits" hidden></div>
   <div id="status" class="status" role="status" aria-live="polite"></div>
   <div id="progress" class="progress" hidden><progress aria-label="Working"></progress> <span id="progress-label">Working…</span></div>
 </div>
