@@ -25,7 +25,8 @@ from polling import wait_until
 
 from shuffify.models import JobExecution, PlaylistClaim, PlaylistHistory, Schedule, utcnow
 from shuffify.playlists import claims, history
-from shuffify.scheduling.runner import POSTPONED, Runner
+from shuffify.scheduling.runner import Runner
+from shuffify.scheduling.runs import POSTPONED
 
 ITEMS = r"/v1/playlists/[^/]+/items$"
 BUSY = "this playlist is being changed; try again in a moment"

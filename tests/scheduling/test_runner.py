@@ -44,7 +44,8 @@ from wsgi_client import Client
 from shuffify import database
 from shuffify.models import JobExecution, Schedule, utcnow
 from shuffify.scheduling import schedules
-from shuffify.scheduling.runner import DIED, Runner, claim, recover_expired
+from shuffify.scheduling.runner import Runner
+from shuffify.scheduling.runs import DIED, claim, recover_expired
 from shuffify.web.app import create_app
 
 LEASE_S = 300
