@@ -20,6 +20,7 @@ from shuffify.models.limits import SpotifyCallCount, SpotifyPause
 from shuffify.models.playlists import (
     PlaylistClaim,
     PlaylistHistory,
+    PlaylistPin,
     PlaylistStep,
     RecentExternalPlaylist,
     UpstreamSource,
@@ -54,6 +55,7 @@ MODELS = (
     Rule,
     RuleRun,
     RuleInboxItem,
+    PlaylistPin,
 )
 
 __all__ = [
@@ -65,6 +67,7 @@ __all__ = [
     "LoginSession",
     "PlaylistClaim",
     "PlaylistHistory",
+    "PlaylistPin",
     "PlaylistSnapshot",
     "PlaylistStep",
     "RecentExternalPlaylist",

@@ -134,3 +134,23 @@ class PlaylistClaim(database.BaseModel):
 
     class Meta:
         table_name = "playlist_claims"
+
+
+class PlaylistPin(database.BaseModel):
+    """A track a user keeps at one position of a playlist while the rest is reordered.
+
+    Kept by URI, not by entry: Spotify gives entries no identity, and a pin must
+    survive the pinned item moving elsewhere (it is put back) or leaving (reported
+    missing). `until` (a date, inclusive) ends it; null keeps it for good.
+    """
+
+    user = pw.ForeignKeyField(User, backref="playlist_pins", on_delete="CASCADE")
+    playlist_id = pw.CharField(max_length=64)
+    uri = pw.CharField(max_length=255)
+    position = pw.IntegerField()
+    until = pw.DateField(null=True)
+    created_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "playlist_pins"
+        indexes = ((("user", "playlist_id", "position"), True),)
