@@ -776,8 +776,9 @@ class FakeSpotify:
     def _get_items(self, request: _Request, playlist_id: str) -> _Reply:
         playlist = self._editable(playlist_id, request.user)
         limit, offset = _limit_and_offset(request.query, default=20, maximum=50)
-        entries = [self._entry_object(entry) for entry in playlist.entries]
-        return _Reply(200, self._page(request, entries, limit, offset))
+        page = self._page(request, playlist.entries, limit, offset)
+        page["items"] = [self._entry_object(entry) for entry in page["items"]]  # this page's only
+        return _Reply(200, page)
 
     def _add_items(self, request: _Request, playlist_id: str) -> _Reply:
         playlist = self._editable(playlist_id, request.user)

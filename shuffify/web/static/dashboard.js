@@ -1,7 +1,9 @@
-/* The dashboard: playlist cards, and shuffle / undo / redo of the chosen playlist. */
+/* The dashboard: playlist cards (filtered as you type; favourites first, hidden ones behind
+   "Show hidden", both kept with PUT /api/playlists/preferences), "since your last visit",
+   and shuffle / undo / redo of the chosen playlist with the default algorithm preselected. */
 (function () {
   "use strict";
-  const { api, say, fail, busy, el, cover, plural, algorithmForm } = window.Shuffify;
+  const { api, say, fail, busy, el, cover, plural, when, algorithmForm } = window.Shuffify;
 
   const list = document.getElementById("playlists");
   const loading = document.getElementById("playlists-loading");
@@ -15,6 +17,11 @@
   const position = document.getElementById("history-position");
   let chosen = null; // {id, name, track_count}
   let algorithmInputs = null;
+  const filter = document.getElementById("playlist-filter");
+  const showHidden = document.getElementById("show-hidden");
+  const filterCount = document.getElementById("filter-count");
+  let prefs = { order: [], favourites: [], hidden: [] };
+  let everything = []; // the playlists, as /api/playlists gave them
 
   function showHistory(history) {
     undoButton.disabled = !history.can_undo;
@@ -39,6 +46,10 @@
   function card(playlist) {
     const count = typeof playlist.track_count === "number" ? plural(playlist.track_count, "track") : "";
     const item = el("li", { class: "card", "data-playlist-id": playlist.id });
+    const favourite = prefs.favourites.includes(playlist.id);
+    const hidden = prefs.hidden.includes(playlist.id);
+    if (favourite) item.classList.add("favourite");
+    if (hidden) item.classList.add("hidden-tile");
     const chooseButton = el("button", {
       type: "button", class: "primary", "aria-label": `Shuffle ${playlist.name}`,
       onclick: () => choose(playlist, item),
@@ -52,7 +63,11 @@
         el("a", { class: "button", href: `/workshop/${encodeURIComponent(playlist.id)}`,
           "aria-label": `Open ${playlist.name} in the workshop` }, "Workshop"),
         el("a", { class: "button", href: `https://open.spotify.com/playlist/${encodeURIComponent(playlist.id)}`,
-          "aria-label": `Open ${playlist.name} on Spotify`, rel: "noopener" }, "Spotify")));
+          "aria-label": `Open ${playlist.name} on Spotify`, rel: "noopener" }, "Spotify"),
+        el("button", { type: "button", class: "quiet toggle favourite-toggle", "aria-pressed": String(favourite),
+          "aria-label": `Favourite ${playlist.name}`, onclick: () => toggle("favourites", playlist.id) }, favourite ? "★" : "☆"),
+        el("button", { type: "button", class: "quiet toggle hide-toggle", "aria-pressed": String(hidden),
+          "aria-label": `Hide ${playlist.name}`, onclick: () => toggle("hidden", playlist.id) }, hidden ? "Hidden" : "Hide")));
     return item;
   }
 
@@ -97,21 +112,97 @@
     });
   }
 
+  /* Favourites first, then the saved order, then the rest as Spotify lists them. */
+  function ordered() {
+    const rank = new Map(prefs.order.map((id, i) => [id, i]));
+    const place = (p, i) => [prefs.favourites.includes(p.id) ? 0 : 1, rank.has(p.id) ? rank.get(p.id) : prefs.order.length + i];
+    return everything.map((p, i) => [place(p, i), p]).sort(([a], [b]) => a[0] - b[0] || a[1] - b[1]).map(([, p]) => p);
+  }
+
+  function draw() {
+    const focused = document.activeElement && document.activeElement.closest(".card") && document.activeElement;
+    const focusId = focused && focused.closest(".card").dataset.playlistId;
+    const focusClass = focused && [...focused.classList].find((c) => c.endsWith("-toggle"));
+    list.replaceChildren(...ordered().map(card));
+    if (chosen) {
+      const again = list.querySelector(`[data-playlist-id="${CSS.escape(chosen.id)}"]`);
+      if (again) again.classList.add("selected");
+    }
+    narrow();
+    if (focusId && focusClass) {
+      const back = list.querySelector(`[data-playlist-id="${CSS.escape(focusId)}"] .${focusClass}`);
+      if (back) back.focus();
+    }
+  }
+
+  /* Show the tiles whose name holds the filter's words; hidden ones only with "Show hidden". */
+  function narrow() {
+    const words = filter.value.toLowerCase().split(/\s+/).filter(Boolean);
+    let shown = 0;
+    const cards = list.querySelectorAll(".card");
+    for (const tile of cards) {
+      const name = tile.querySelector("h3").textContent.toLowerCase();
+      const visible = words.every((w) => name.includes(w)) && (showHidden.checked || !tile.classList.contains("hidden-tile"));
+      tile.hidden = !visible;
+      if (visible) shown += 1;
+    }
+    const hiddenCount = prefs.hidden.filter((id) => everything.some((p) => p.id === id)).length;
+    filterCount.textContent = `${plural(shown, "playlist")} shown of ${cards.length}` +
+      (hiddenCount && !showHidden.checked ? ` (${hiddenCount} hidden)` : "");
+  }
+
+  async function toggle(name, id) {
+    const before = prefs;
+    const listed = prefs[name].includes(id) ? prefs[name].filter((x) => x !== id) : [...prefs[name], id];
+    prefs = { ...prefs, [name]: listed };
+    prefs.order = ordered().map((p) => p.id);
+    draw();
+    const saved = await busy("Saving your choice…", async () => {
+      prefs = await api("PUT", "/api/playlists/preferences", prefs);
+      return true;
+    });
+    if (!saved) { prefs = before; draw(); }
+  }
+
+  async function sinceLastVisit() {
+    const data = await api("GET", "/api/activity/since-last-visit");
+    if (!data.runs.length) return;
+    const box = document.getElementById("since-last-visit");
+    document.getElementById("since-list").replaceChildren(...data.runs.slice(0, 10).map((run) =>
+      el("li", { class: run.summary.startsWith("failed") ? "failed" : null },
+        el("a", { href: `/activity#activity-${run.id}` },
+          `${run.playlist_name ? `${run.playlist_name}: ` : ""}${run.summary}`),
+        el("span", { class: "muted" }, ` (${run.kind}, ${when(run.at)})`))));
+    if (data.runs.length > 10) document.getElementById("since-list").append(el("li", {}, el("a", { href: "/activity" }, "All activity")));
+    box.hidden = false;
+  }
+
+  filter.addEventListener("input", narrow);
+  showHidden.addEventListener("change", narrow);
+
   async function start() {
     await busy("Loading your playlists…", async () => {
-      const [data] = await Promise.all([
+      const [data, saved] = await Promise.all([
         api("GET", "/api/playlists"),
+        api("GET", "/api/playlists/preferences"),
         algorithmForm(document.getElementById("algorithm"), document.getElementById("params"),
           document.getElementById("algorithm-description"), "shuffle")
-          .then((inputs) => { algorithmInputs = inputs; }),
+          .then((inputs) => {
+            algorithmInputs = inputs;
+            const { defaultAlgorithm, defaultParams } = document.querySelector(".dashboard").dataset;
+            if (defaultAlgorithm) inputs.set(defaultAlgorithm, JSON.parse(defaultParams || "{}"));
+          }),
       ]);
+      prefs = saved;
       loading.hidden = true;
       if (!data.playlists.length) {
         list.replaceChildren(el("li", { class: "muted" }, "You have no playlists you can change yet. Create one in Spotify, then reload."));
         return;
       }
-      list.replaceChildren(...data.playlists.map(card));
+      everything = data.playlists;
+      draw();
     });
+    sinceLastVisit().catch(fail);
     if (!loading.hidden) loading.textContent = "Your playlists could not be loaded (see the message above).";
   }
   start();

@@ -2,9 +2,20 @@
 <h1>Your playlists</h1>
 <p class="intro">Your own and collaborative playlists: choose one to shuffle here, or open it in
 the workshop to edit it track by track.</p>
-<div class="dashboard" data-default-algorithm="{{prefs['default_algorithm'] or ''}}">
+% import json
+<div class="dashboard" data-default-algorithm="{{prefs['default_algorithm'] or ''}}" data-default-params="{{json.dumps(prefs['default_params'] or {})}}">
   <section aria-labelledby="playlists-heading" class="playlists-section">
     <h2 id="playlists-heading" class="visually-hidden">Playlists</h2>
+    <section id="since-last-visit" class="panel since" aria-labelledby="since-heading" hidden>
+      <h3 id="since-heading" class="small-heading">Since your last visit</h3>
+      <ul id="since-list" class="history-list small"></ul>
+    </section>
+    <div class="tile-tools">
+      <label for="playlist-filter" class="visually-hidden">Filter playlists</label>
+      <input id="playlist-filter" type="search" placeholder="Filter playlists" autocomplete="off" aria-describedby="filter-count">
+      <div class="param checkbox"><input type="checkbox" id="show-hidden"><label for="show-hidden">Show hidden</label></div>
+      <p id="filter-count" class="small muted" aria-live="polite"></p>
+    </div>
     <p id="playlists-loading" class="muted">Loading your playlists…</p>
     <ul id="playlists" class="cards"></ul>
   </section>
