@@ -31,22 +31,54 @@
   const sameList = (a, b) => a.length === b.length && a.every((uri, i) => uri === b[i]);
   const isModified = () => !sameList(staged.map((t) => t.uri), loadedUris);
 
-  // --- the staged list ---
+  // --- the staged list: a virtual list (issue 24) ---
+  /* Only the rows on screen (plus OVERSCAN either side) exist in the DOM, inside #track-scroller;
+     #tracks is a spacer as tall as every row, and each row sits at index × rowHeight (one fixed
+     height, set in CSS per layout and read from the first row). Lists of up to FULL tracks are
+     rendered whole. The focused row and a row being dragged stay rendered wherever they are.
+     Rows are reused by track key, so a move only updates a few attributes. */
 
-  function row(track, index, last) {
+  const scroller = $("track-scroller");
+  const OVERSCAN = 8;
+  const FULL = 120;
+  let rowHeight = 0;
+  let rendered = new Map(); // track key -> <li>
+  let focusKey = null; // the track whose row holds the focus
+  let dragFrom = null;
+  let findQuery = ""; // lower case; see "Find in the list" below
+  let foundKey = null; // the track of the current match
+
+  function row(track) {
     const name = trackName(track);
     const details = [track.artists && track.artists.join(", "), track.album, duration(track.duration_ms)]
       .filter(Boolean).join(" · ");
-    return el("li", { class: track.uri && track.name ? "track" : "track unavailable", draggable: "true", "data-index": index, "data-uri": track.uri },
-      el("span", { class: "n" }, index + 1),
+    const item = el("li", { class: track.uri && track.name ? "track" : "track unavailable", role: "row", draggable: "true", "data-uri": track.uri },
+      el("span", { class: "n", role: "gridcell" }),
       cover(track.image_url, "small"),
-      el("div", { class: "text" },
+      el("div", { class: "text", role: "gridcell" },
         el("div", { class: "title" }, name, track.is_local ? el("span", { class: "tag" }, "local file") : null),
         el("div", { class: "sub" }, details)),
-      el("div", { class: "row-actions" },
-        el("button", { type: "button", "data-action": "up", "aria-label": `Move up: ${name}`, title: "Move up", disabled: index === 0 }, "↑"),
-        el("button", { type: "button", "data-action": "down", "aria-label": `Move down: ${name}`, title: "Move down", disabled: index === last }, "↓"),
+      el("div", { class: "row-actions", role: "gridcell" },
+        el("button", { type: "button", "data-action": "up", "aria-label": `Move up: ${name}`, title: "Move up (Alt+Up)" }, "↑"),
+        el("button", { type: "button", "data-action": "down", "aria-label": `Move down: ${name}`, title: "Move down (Alt+Down)" }, "↓"),
         el("button", { type: "button", "data-action": "remove", "aria-label": `Remove: ${name}`, title: "Remove" }, "✕")));
+    item.trackKey = track.key;
+    return item;
+  }
+
+  /* Puts row item at position index (number, buttons, aria-rowindex, top). */
+  function place(item, index) {
+    item.classList.toggle("found", item.trackKey === foundKey);
+    if (item.rowIndex === index && item.rowLast === staged.length - 1) return;
+    item.rowIndex = index;
+    item.rowLast = staged.length - 1;
+    item.dataset.index = index;
+    item.setAttribute("aria-rowindex", index + 1);
+    item.firstChild.textContent = index + 1;
+    item.style.transform = `translateY(${index * rowHeight}px)`;
+    const [up, down] = item.lastChild.children;
+    up.disabled = index === 0;
+    down.disabled = index === staged.length - 1;
   }
 
   function showState() {
@@ -57,61 +89,147 @@
     $("staged-count").textContent = `Your list: ${plural(staged.length, "track")}`;
   }
 
-  /* The whole list again: after a load, a preview, a session. */
-  function render() {
-    const fragment = document.createDocumentFragment();
-    staged.forEach((track, i) => fragment.append(row(track, i, staged.length - 1)));
-    trackList.replaceChildren(fragment);
-    showState();
+  function indexOfKey(key) {
+    if (key === null) return -1;
+    const item = rendered.get(key);
+    if (item && staged[item.rowIndex] && staged[item.rowIndex].key === key) return item.rowIndex;
+    return staged.findIndex((t) => t.key === key);
   }
 
-  /* Rows first..last (inclusive) know their new position; the rest are untouched. */
-  function renumber(first, last) {
-    const rows = trackList.children;
-    for (let i = Math.max(0, first); i <= Math.min(last, rows.length - 1); i += 1) {
-      const item = rows[i];
-      item.dataset.index = i;
-      item.querySelector(".n").textContent = i + 1;
-      item.querySelector('[data-action="up"]').disabled = i === 0;
-      item.querySelector('[data-action="down"]').disabled = i === rows.length - 1;
+  function measure() {
+    const probe = trackList.firstElementChild || trackList.appendChild(row({ key: -1, name: "x" }));
+    const height = probe.getBoundingClientRect().height;
+    if (probe.trackKey === -1) probe.remove();
+    if (height > 0 && Math.abs(height - rowHeight) > 0.01) {
+      rowHeight = height;
+      for (const item of rendered.values()) item.rowIndex = -1; // positions change
     }
+    return rowHeight;
+  }
+
+  /* The rows in view again (after a scroll, a move, a load). */
+  function paint() {
+    if (!rowHeight) measure();
+    const count = staged.length;
+    trackList.style.height = `${count * rowHeight}px`;
+    trackList.setAttribute("aria-rowcount", count);
+    let first = 0;
+    let last = count - 1;
+    if (count > FULL && rowHeight > 0) {
+      const top = scroller.scrollTop;
+      const view = scroller.clientHeight || window.innerHeight;
+      first = Math.max(0, Math.floor(top / rowHeight) - OVERSCAN);
+      last = Math.min(count - 1, Math.ceil((top + view) / rowHeight) + OVERSCAN);
+    }
+    const wanted = [];
+    for (const extra of [indexOfKey(focusKey), dragFrom === null ? -1 : dragFrom]) {
+      if (extra >= 0 && extra < first) wanted.push(extra);
+    }
+    for (let i = first; i <= last; i += 1) wanted.push(i);
+    for (const extra of [indexOfKey(focusKey), dragFrom === null ? -1 : dragFrom]) {
+      if (extra > last && !wanted.includes(extra)) wanted.push(extra);
+    }
+    wanted.sort((a, b) => a - b);
+    const next = new Map();
+    for (const i of wanted) {
+      const track = staged[i];
+      const item = rendered.get(track.key) || row(track);
+      next.set(track.key, item);
+    }
+    for (const [key, item] of rendered) if (!next.has(key)) item.remove();
+    rendered = next;
+    let cursor = trackList.firstElementChild;
+    wanted.forEach((i) => {
+      const item = next.get(staged[i].key);
+      place(item, i);
+      if (item === cursor) cursor = cursor.nextElementSibling;
+      else trackList.insertBefore(item, cursor);
+    });
+  }
+
+  /* The whole list again: after a load, a preview, a session. */
+  function render() {
+    for (const item of rendered.values()) item.remove();
+    rendered = new Map();
+    trackList.replaceChildren();
+    paint();
     showState();
+    if (findQuery) runFind(false);
+  }
+
+  let painting = false;
+  scroller.addEventListener("scroll", () => {
+    if (painting) return;
+    painting = true;
+    requestAnimationFrame(() => { painting = false; paint(); });
+  }, { passive: true });
+  let resizeTimer = null;
+  window.addEventListener("resize", () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(() => { measure(); paint(); }, 50);
+  });
+
+  /* Scrolls the list (not the page) just enough that row index is in view. */
+  function reveal(index) {
+    if (!rowHeight) return;
+    const top = index * rowHeight;
+    if (top < scroller.scrollTop) scroller.scrollTop = top;
+    else if (top + rowHeight > scroller.scrollTop + scroller.clientHeight) scroller.scrollTop = top + rowHeight - scroller.clientHeight;
   }
 
   function focusRow(index, action) {
-    const item = trackList.children[Math.min(index, trackList.children.length - 1)];
+    if (!staged.length) return;
+    index = Math.max(0, Math.min(index, staged.length - 1));
+    focusKey = staged[index].key;
+    reveal(index);
+    paint();
+    const item = rendered.get(focusKey);
     if (!item) return;
     const wanted = item.querySelector(`button[data-action="${action}"]`);
     const target = wanted && !wanted.disabled ? wanted : item.querySelector("button:not(:disabled)");
-    if (target) target.focus();
+    if (target && document.activeElement !== target) target.focus({ preventScroll: true });
   }
 
-  /* Move one track; the DOM row moves with it (1,000 rows are not redrawn for one move). */
+  /* Move one track; only the rows on screen are touched. */
   function move(from, to) {
     if (to < 0 || to >= staged.length || from === to) return;
     const [track] = staged.splice(from, 1);
     staged.splice(to, 0, track);
-    const rows = trackList.children;
-    const item = rows[from];
-    trackList.insertBefore(item, to > from ? rows[to].nextSibling : rows[to]);
-    renumber(Math.min(from, to), Math.max(from, to));
+    paint();
+    showState();
   }
 
   function removeAt(index) {
-    staged.splice(index, 1);
-    trackList.children[index].remove();
-    renumber(index - 1, trackList.children.length - 1);
+    const [track] = staged.splice(index, 1);
+    if (focusKey === track.key) focusKey = null;
+    paint();
+    showState();
   }
 
   function append(tracks) {
-    const before = staged.length;
-    const fragment = document.createDocumentFragment();
-    for (const track of tracks) {
-      staged.push(staging(remember(track)));
-      fragment.append(row(staged[staged.length - 1], staged.length - 1, staged.length - 1));
+    for (const track of tracks) staged.push(staging(remember(track)));
+    for (const item of rendered.values()) item.rowLast = -1; // the last row's "Move down" changes
+    paint();
+    showState();
+  }
+
+  trackList.addEventListener("focusin", (event) => {
+    const item = event.target.closest("li.track");
+    if (item) focusKey = item.trackKey;
+  });
+  trackList.addEventListener("focusout", (event) => {
+    if (!event.relatedTarget || !trackList.contains(event.relatedTarget)) {
+      // Focus left the list (not a re-render): the row need not stay rendered.
+      setTimeout(() => { if (!trackList.contains(document.activeElement)) focusKey = null; }, 0);
     }
-    trackList.append(fragment);
-    renumber(before - 1, staged.length - 1);
+  });
+
+  function moveBy(index, to, action) {
+    if (to < 0 || to >= staged.length) return;
+    const name = trackName(staged[index]);
+    move(index, to);
+    focusRow(to, action);
+    say(`Moved “${name}” to position ${to + 1}.`);
   }
 
   trackList.addEventListener("click", (event) => {
@@ -121,10 +239,7 @@
     const name = trackName(staged[index]);
     const action = button.dataset.action;
     if (action === "up" || action === "down") {
-      const to = action === "up" ? index - 1 : index + 1;
-      move(index, to);
-      focusRow(to, action);
-      say(`Moved “${name}” to position ${to + 1}.`);
+      moveBy(index, action === "up" ? index - 1 : index + 1, action);
     } else if (action === "remove") {
       removeAt(index);
       focusRow(index, "remove");
@@ -132,8 +247,27 @@
     }
   });
 
+  // Keyboard: Up/Down/Home/End go from row to row (the grid's rows), Alt+Up/Down move the track.
+  trackList.addEventListener("keydown", (event) => {
+    const item = event.target.closest("li.track");
+    if (!item || event.ctrlKey || event.metaKey) return;
+    const index = Number(item.dataset.index);
+    const button = event.target.closest("button[data-action]");
+    const action = button ? button.dataset.action : "down";
+    const key = event.key;
+    if (event.altKey && (key === "ArrowUp" || key === "ArrowDown")) {
+      event.preventDefault();
+      moveBy(index, key === "ArrowUp" ? index - 1 : index + 1, key === "ArrowUp" ? "up" : "down");
+    } else if (!event.altKey && !event.shiftKey) {
+      const to = { ArrowUp: index - 1, ArrowDown: index + 1, Home: 0, End: staged.length - 1,
+        PageUp: index - 10, PageDown: index + 10 }[key];
+      if (to === undefined) return;
+      event.preventDefault();
+      focusRow(Math.max(0, Math.min(to, staged.length - 1)), action);
+    }
+  });
+
   // Drag and drop (HTML5): the same moves as the buttons.
-  let dragFrom = null;
   trackList.addEventListener("dragstart", (event) => {
     const item = event.target.closest("li.track");
     if (!item) return;
@@ -154,15 +288,67 @@
     const item = event.target.closest("li.track");
     if (dragFrom === null || !item) return;
     event.preventDefault();
+    const from = dragFrom;
     const to = Number(item.dataset.index);
-    const name = trackName(staged[dragFrom]);
-    move(dragFrom, to);
+    const name = trackName(staged[from]);
     dragFrom = null;
+    for (const node of trackList.querySelectorAll(".dragging, .drop-target")) node.classList.remove("dragging", "drop-target");
+    move(from, to);
     say(`Moved “${name}” to position ${to + 1}.`);
   });
   trackList.addEventListener("dragend", () => {
     dragFrom = null;
     for (const node of trackList.querySelectorAll(".dragging, .drop-target")) node.classList.remove("dragging", "drop-target");
+    paint();
+  });
+
+  // Find in the list: the rows are not all in the DOM, so the browser's own find cannot see them.
+  let findMatches = [];
+  let findAt = -1;
+  const haystacks = new WeakMap(); // track -> lower-case text
+  function haystack(track) {
+    let text = haystacks.get(track);
+    if (text === undefined) {
+      text = [track.name, track.artists && track.artists.join(" "), track.album, track.uri].filter(Boolean).join(" ").toLowerCase();
+      haystacks.set(track, text);
+    }
+    return text;
+  }
+  function markFound() {
+    foundKey = findAt >= 0 ? staged[findMatches[findAt]].key : null;
+    for (const item of rendered.values()) item.classList.toggle("found", item.trackKey === foundKey);
+  }
+  /* Finds findQuery; jump: go to the next match after the current one. */
+  function runFind(jump) {
+    const counter = $("find-count");
+    if (!findQuery) { findMatches = []; findAt = -1; counter.textContent = ""; markFound(); return; }
+    const current = indexOfKey(foundKey);
+    findMatches = [];
+    for (let i = 0; i < staged.length; i += 1) if (haystack(staged[i]).includes(findQuery)) findMatches.push(i);
+    if (!findMatches.length) { findAt = -1; counter.textContent = "No match"; markFound(); return; }
+    if (jump) {
+      const after = findMatches.findIndex((i) => i > current);
+      findAt = after >= 0 ? after : 0;
+    } else {
+      findAt = Math.max(0, findMatches.findIndex((i) => i >= current));
+    }
+    const index = findMatches[findAt];
+    if (jump) {
+      scroller.scrollTop = Math.max(0, index * rowHeight - scroller.clientHeight / 3);
+      paint();
+    }
+    counter.textContent = `${findAt + 1} of ${findMatches.length}: position ${index + 1}`;
+    markFound();
+  }
+  $("find-query").addEventListener("input", (event) => {
+    findQuery = event.target.value.trim().toLowerCase();
+    foundKey = null;
+    runFind(true);
+  });
+  $("find-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    findQuery = $("find-query").value.trim().toLowerCase();
+    runFind(true);
   });
 
   window.addEventListener("beforeunload", (event) => {

@@ -20,8 +20,16 @@
   </div>
   <section class="tracks-section" aria-labelledby="tracks-heading">
     <h2 id="tracks-heading">Tracks</h2>
-    <p class="small muted">Move tracks with the buttons (or drag them), then save to Spotify.</p>
-    <ol id="tracks" class="tracks"></ol>
+    <p class="small muted">Move tracks with the buttons (or drag them, or Alt+Up and Alt+Down), then save to Spotify. Up, Down, Home and End go from track to track.</p>
+    <form id="find-form" class="inline-form find-form" role="search" aria-label="Find in your list">
+      <label for="find-query">Find in your list</label>
+      <input id="find-query" name="find" type="search" maxlength="200" autocomplete="off">
+      <button type="submit">Next match</button>
+      <span id="find-count" class="small muted" aria-live="polite"></span>
+    </form>
+    <div id="track-scroller" class="track-scroller">
+      <ol id="tracks" class="tracks virtual" role="grid" aria-labelledby="tracks-heading" aria-rowcount="0"></ol>
+    </div>
   </section>
   <div class="side">
     <section class="panel" aria-labelledby="preview-heading">
