@@ -210,7 +210,7 @@ def _raw_body() -> bytes:
 
 
 def _object_of(raw: bytes, fields: Collection[str] | None) -> dict:
-    if _nesting(raw) > MAX_DEPTH:  # before the parser: its recursion is not a safe limit
+    if _too_deep(raw):  # before the parser: its recursion is not a safe limit
         bottle.abort(400, f"request body is nested more than {MAX_DEPTH} levels deep")
     try:
         body = json.loads(raw or b"null", parse_int=_bounded_int)
@@ -223,16 +223,24 @@ def _object_of(raw: bytes, fields: Collection[str] | None) -> dict:
 
 
 JSON_STRING = re.compile(rb'"(?:\\.|[^"\\])*"')
-BRACKET = re.compile(rb"[\[\]{}]")
+AS_SQUARE = bytes.maketrans(b"{}", b"[]")
+NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 
 
-def _nesting(raw: bytes) -> int:
-    """The deepest nesting of arrays and objects in a JSON text, strings left out."""
-    depth = deepest = 0
-    for match in BRACKET.finditer(JSON_STRING.sub(b"", raw)):
-        depth += 1 if match.group() in b"[{" else -1
-        deepest = max(deepest, depth)
-    return deepest
+def _too_deep(raw: bytes) -> bool:
+    """Whether arrays and objects nest deeper than MAX_DEPTH, strings left out.
+
+    Each pass deletes the innermost pairs everywhere at once (bytes.replace, at C
+    speed): what is still paired after MAX_DEPTH passes, or a run of more than
+    MAX_DEPTH unclosed openers, is too deep. A 512 KiB body takes milliseconds.
+    """
+    brackets = JSON_STRING.sub(b"", raw).translate(AS_SQUARE, NOT_BRACKETS)
+    for _ in range(MAX_DEPTH):
+        inner_gone = brackets.replace(b"[]", b"")
+        if inner_gone == brackets:
+            break
+        brackets = inner_gone
+    return b"[]" in brackets or b"[" * (MAX_DEPTH + 1) in brackets
 
 
 def _bounded_int(text: str) -> int:
