@@ -27,7 +27,7 @@ from shuffify.accounts import activity
 from shuffify.database import released_after
 from shuffify.errors import Busy, Conflict, Forbidden, Refused
 from shuffify.models import User
-from shuffify.playlists import claims, history, merge, snapshots
+from shuffify.playlists import claims, history, merge, pins, snapshots
 from shuffify.playlists.writer import (
     WriteIncomplete,
     live_uris,
@@ -224,7 +224,7 @@ def shuffle_playlist(
         live = load_editable(spotify, user, playlist_id)
         if not live.tracks:
             raise Refused("this playlist is empty: there is nothing to shuffle")
-        shuffled = shuffle.shuffle(algorithm, live.tracks, checked)
+        shuffled = pinned_order(user, live, algorithm, checked)
         uris = [t["uri"] for t in shuffled]
         return apply_change(spotify, user, live, uris, "shuffle", label or algorithm)
 
@@ -244,8 +244,16 @@ def preview(
     checked = checked_params(algorithm, params)
     live = load_editable(spotify, user, playlist_id)
     tracks = live.tracks if uris is None else tracks_for(uris, live.tracks)
-    order = [t["uri"] for t in shuffle.shuffle(algorithm, tracks, checked)]
+    staged = LivePlaylist(playlist_id, live.snapshot_id, tracks)
+    order = [t["uri"] for t in pinned_order(user, staged, algorithm, checked)]
     return {"track_uris": order, "calls": planned_calls(live.uris, order)}
+
+
+def pinned_order(user: User, live: LivePlaylist, algorithm: str, checked: dict) -> list[dict]:
+    """The algorithm's order of the tracks around the playlist's pins (playlists.pins), so
+    the dashboard, the preview and schedules all keep pinned items in place."""
+    found = pins.active(user, live.playlist_id)
+    return pins.apply(live.tracks, found, lambda rest: shuffle.shuffle(algorithm, rest, checked))
 
 
 def tracks_for(uris: Sequence[str], known: list[dict]) -> list[dict]:

@@ -13,7 +13,6 @@ changed since the newest one, for one metadata call when it did not.
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from shuffify import shuffle
 from shuffify.errors import Refused
 from shuffify.models import JobType, Rule, Schedule, User, utcnow
 from shuffify.playlists import changes, claims, sources, versions
@@ -54,7 +53,8 @@ def _run(spotify: Spotify, schedule: Schedule) -> Outcome:
         outcome.tracks_added = len(new)
     if schedule.job_type in (JobType.SHUFFLE, JobType.RAID_AND_SHUFFLE) and tracks:
         params = changes.checked_params(schedule.algorithm_name, schedule.algorithm_params or {})
-        tracks = shuffle.shuffle(schedule.algorithm_name, tracks, params)
+        staged = changes.LivePlaylist(target, live.snapshot_id, tracks)
+        tracks = changes.pinned_order(user, staged, schedule.algorithm_name, params)
     outcome.tracks_total = len(tracks)
     label = f"schedule: {schedule.job_type}"
     changes.apply_change(spotify, user, live, [t["uri"] for t in tracks], "schedule", label)

@@ -23,6 +23,7 @@ from shuffify.web.routes import (
     exports,
     me,
     pages,
+    pins,
     playlists,
     rules,
     schedules,
@@ -79,7 +80,7 @@ def create_app(settings: Settings, on_fatal: Callable[[str], None] | None = None
     app.get("/health", callback=lambda: health.health_report(db, schema.ready.is_set()))
     for routes in (
         *(signin, me, account, playlists, shuffle, workshop, tools, schedules),
-        *(snapshots, exports, rules, status, pages),
+        *(snapshots, exports, rules, status, pins, pages),
     ):
         routes.install(app, services)
     return app
