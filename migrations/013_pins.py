@@ -26,7 +26,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
         class Meta:
             table_name = "playlist_pins"
-            indexes = [(("user", "playlist_id", "position"), True)]
+            indexes = ((("user", "playlist_id", "position"), True),)
 
 
 def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
