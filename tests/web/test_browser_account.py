@@ -251,3 +251,43 @@ def test_dashboard_at_390_filter_favourite_hide_and_show_hidden(
     finally:
         context.close()
     assert console.unexpected() == []
+
+
+def test_since_last_visit_lists_a_schedule_run_linking_to_its_activity_row(page, site):
+    sign_in(page, site)
+    expect(page.locator("#since-last-visit")).to_be_hidden()  # nothing has run yet
+    token = csrf(page)
+    created = page.request.post(
+        site.url + "/api/schedules",
+        data={
+            "job_type": "shuffle",
+            "target_playlist_id": MORNING_RUN,
+            "target_playlist_name": "Morning Run",
+            "schedule_type": "interval",
+            "schedule_value": "daily",
+            "source_playlist_ids": [],
+            "algorithm_name": "basic",
+            "algorithm_params": {},
+        },
+        headers={"X-CSRF-Token": token},
+    )
+    assert created.ok, created.text()
+    schedule = created.json()
+    schedule_id = schedule.get("id") or schedule["schedule"]["id"]
+    ran = page.request.post(
+        f"{site.url}/api/schedules/{schedule_id}/run", headers={"X-CSRF-Token": token}
+    )
+    assert ran.ok, ran.text()
+    runs = page.locator("#since-list li")
+    for _ in range(30):  # the runner polls every second
+        page.reload()
+        expect(page.locator(".card").first).to_be_visible()
+        if page.locator("#since-last-visit").is_visible():
+            break
+        page.wait_for_timeout(500)
+    expect(runs).to_have_count(1)
+    expect(runs.first).to_contain_text("Morning Run")
+    link = runs.first.get_by_role("link")
+    row_id = link.get_attribute("href").split("#", 1)[1]
+    link.click()
+    expect(page.locator(f"#{row_id}")).to_have_attribute("data-kind", "schedule run")

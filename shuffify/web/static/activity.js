@@ -25,6 +25,10 @@
   }
 
   function row(item) {
+    if (!item.playlist_name && item.playlist_id) { // a schedule's run row names only the id
+      const option = [...playlist.options].find((o) => o.value === item.playlist_id);
+      if (option) item = { ...item, playlist_name: option.textContent };
+    }
     const what = item.playlist_name ? `${item.summary} · ${item.playlist_name}` : item.summary;
     const li = el("li", { class: "activity", id: `activity-${item.id}`, "data-kind": item.kind },
       el("p", { class: "small muted" },
