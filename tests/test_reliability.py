@@ -69,6 +69,7 @@ MIGRATIONS = sorted(
 )
 SECRET_KEY = "reliability-secret-key-0123456789abcdef!"  # 40 characters
 FALLBACK_KEY = "an-earlier-secret-key-0123456789abcdef"
+METRICS_TOKEN = "a-metrics-token-0123456789abcdef"
 REPLICAS = 8
 HTTP_TIMEOUT_S = 5  # a /health that takes this long fails the test
 
@@ -531,7 +532,9 @@ def test_no_secret_is_ever_printed_or_answered(cluster, apps, fake):
     url = f"postgresql://postgres:{password}@127.0.0.1:{cluster.port}/postgres"
     port = free_port()
     fake.rotate_refresh_tokens = True  # a refresh issues a new refresh token too
-    settings = signin_settings(fake, port, SECRET_KEY_FALLBACKS=FALLBACK_KEY)
+    settings = signin_settings(
+        fake, port, SECRET_KEY_FALLBACKS=FALLBACK_KEY, METRICS_TOKEN=METRICS_TOKEN
+    )
     app = apps("app", DATABASE_URL=url, LOG_LEVEL="DEBUG", **settings)
     app.wait_for_health("healthy", timeout=30)
     answers: list[Answer] = []
@@ -551,6 +554,9 @@ def test_no_secret_is_ever_printed_or_answered(cluster, apps, fake):
     anonymous("GET", "/api/me", expected=401)
     anonymous("DELETE", "/api/me", b'{"email": ', expected=401)
     anonymous("GET", "/callback?code=made-up&state=made-up", expected=400)
+    anonymous("GET", "/metrics", expected=401)
+    metrics = anonymous("GET", "/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+    assert metrics.status == 200 and b"shuffify_spotify_calls_24h" in metrics.raw
 
     # A whole sign-in, the API, a forced refresh, bad requests.
     ada = sign_in_over_http(app, fake, "ada", answers)
@@ -603,6 +609,7 @@ def test_no_secret_is_ever_printed_or_answered(cluster, apps, fake):
         "database password": [password, "Zq7-hunter!secret", "hunter"],
         "SECRET_KEY": [SECRET_KEY],
         "SECRET_KEY_FALLBACKS": [FALLBACK_KEY],
+        "METRICS_TOKEN": [METRICS_TOKEN],
         "client secret": [fake.client_secret, basic],
         "issued by Spotify": sorted(issued),
     }
