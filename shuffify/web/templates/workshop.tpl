@@ -21,7 +21,7 @@
   <section class="tracks-section" aria-labelledby="tracks-heading">
     <h2 id="tracks-heading">Tracks</h2>
     <p class="small muted">Move tracks with the buttons (or drag them, or Alt+Up and Alt+Down), then save to Spotify. Up, Down, Home and End go from track to track.</p>
-    <form id="find-form" class="inline-form find-form" role="search" aria-label="Find in your list">
+    <form id="find-form" class="inline-form find-form" role="search" aria-label="Your list">
       <label for="find-query">Find in your list</label>
       <input id="find-query" name="find" type="search" maxlength="200" autocomplete="off">
       <button type="submit">Next match</button>
