@@ -33,6 +33,7 @@ PRIVACY_NAMES = {
     "activity": "Activity log",
     "spotify_call_counts": "Spotify call counts",
     "rules": "Rules",
+    "playlist_pins": "Pinned tracks",
 }
 
 

@@ -38,6 +38,9 @@ advertising or analytics. Nothing is shared with anyone but Spotify.</p>
   sign-out and each settings change: when, what, which playlist (its id and name then), who
   (you, a schedule or a rule) and the snapshot taken before it. Kept 180 days, so you can see
   what happened and restore what was there before.</dd>
+  <dt>Pinned tracks</dt>
+  <dd>For each playlist where you pin tracks: the track's link, its position and the last day
+  of the pin if you gave one. Expired pins are deleted; the rest until you unpin them.</dd>
   <dt>Rules</dt>
   <dd>The rules you set up for a playlist, their runs and the tracks waiting in their inbox,
   until you delete the rule.</dd>
