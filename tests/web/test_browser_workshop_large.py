@@ -1,11 +1,11 @@
 """The workshop on a 10,000-item playlist (issue 24), with test_browser.py's fixtures: a virtual
 list keeps the page small (under 5,000 DOM nodes, text nodes included, after the load, a
 scroll to the end and moves), tells its size to screen readers (aria-rowcount 10,000, each
-row its aria-rowindex), the last track is reachable by scrolling and by the End key, a move
-by button and by Alt+Arrow lands in the list that is saved to Spotify, the focus stays on
-the moved track, and "Find in your list" brings a match into view; at 390 and 1280 px,
-without horizontal overflow or unnamed controls. No timings are asserted here: those are
-measured by scripts/bench-pages.
+row its aria-rowindex), the last track is reachable by scrolling and by the End key, moves by
+button, by Alt+Arrow and by drag and drop land in the list that is saved to Spotify, the
+focus stays on the moved track, and "Find in your list" brings a match into view; at 390
+and 1280 px, without horizontal overflow or unnamed controls. No timings are asserted here:
+those are measured by scripts/bench-pages.
 """
 
 # The fixtures are imported by name, so the tests' parameters shadow them.
@@ -104,6 +104,12 @@ def test_a_10000_item_workshop_stays_small_reaches_the_end_moves_and_saves(
         assert focused_label(page).endswith(f": Bench Song {ITEMS - 2}")
         assert page.evaluate(NODES) < DOM_LIMIT
 
+        # Drag and drop, near the top: the third track onto the fifth.
+        page.locator("#track-scroller").evaluate("s => { s.scrollTop = 0; }")
+        row(page, 3).drag_to(row(page, 5))
+        expect(row(page, 5).locator(".title")).to_have_text("Bench Song 2")
+        expect(row(page, 3).locator(".title")).to_have_text("Bench Song 3")
+
         # Find in the list: the match is brought into view and marked.
         page.get_by_label("Find in your list").fill("bench song 5000")
         expect(page.locator("#find-count")).to_contain_text("1 of 1")
@@ -115,7 +121,8 @@ def test_a_10000_item_workshop_stays_small_reaches_the_end_moves_and_saves(
         if width == 1280:
             page.get_by_role("button", name="Save to Spotify").click()
             expect(status(page)).to_contain_text(f"Saved to Spotify: {ITEMS:,}", timeout=60_000)
-            expected = [uris[1], uris[0], *uris[2 : ITEMS - 2], uris[ITEMS - 1], uris[ITEMS - 2]]
+            middle = [uris[3], uris[4], uris[2], *uris[5 : ITEMS - 2]]
+            expected = [uris[1], uris[0], *middle, uris[ITEMS - 1], uris[ITEMS - 2]]
             assert site.fake.playlist_uris(playlist) == expected
     finally:
         context.close()

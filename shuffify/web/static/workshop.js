@@ -115,7 +115,8 @@
     trackList.setAttribute("aria-rowcount", count);
     let first = 0;
     let last = count - 1;
-    if (count > FULL && rowHeight > 0) {
+    if (count > FULL && !rowHeight) last = FULL - 1; // not laid out yet: a first screenful
+    else if (count > FULL) {
       const top = scroller.scrollTop;
       const view = scroller.clientHeight || window.innerHeight;
       first = Math.max(0, Math.floor(top / rowHeight) - OVERSCAN);
