@@ -186,7 +186,7 @@ def _rule_id(user: User, job_type: str, given: object) -> int | None:
         return None
     found = isinstance(given, int) and not isinstance(given, bool) and 0 < given < 2**62
     if not found or not Rule.select().where((Rule.id == given) & (Rule.user == user)).exists():
-        raise Refused("rule_id must name one of your rules for a \"rule\" schedule")
+        raise Refused('rule_id must name one of your rules for a "rule" schedule')
     return given
 
 
