@@ -103,7 +103,8 @@ def open_page(browser, console: Console, width: int = 1280):
 
 
 @pytest.fixture
-def page(browser, console):
+def page(browser, console, site):
+    """A page closed before the site stops: a page polling a stopped app logs errors."""
     context, page = open_page(browser, console)
     yield page
     context.close()
