@@ -5,7 +5,8 @@ process's runner claims queued rows with a conditional UPDATE (status
 queued -> running), which exactly one process wins, so a run happens once
 across replicas. A running row carries a lease, extended while it runs: a
 process that dies leaves it to run out, and the next pass marks it failed.
-A run whose target is being changed goes back to the queue for the next pass.
+A run whose target is being changed goes back to the queue for the next pass;
+the runs of a user whose Spotify sign-in ended wait there until they sign in.
 """
 
 import logging
@@ -14,7 +15,7 @@ from datetime import datetime, timedelta
 
 from shuffify.errors import Refused
 from shuffify.heartbeat import Heartbeat
-from shuffify.models import Rule, RuleRun
+from shuffify.models import Rule, RuleRun, User
 from shuffify.playlists.changes import WriteInterrupted
 from shuffify.playlists.claims import PlaylistBusy
 from shuffify.rules import run, store
@@ -27,7 +28,9 @@ MESSAGE_LIMIT = 500
 
 def claim_next(now: datetime, lease: timedelta) -> RuleRun | None:
     """Take the oldest queued run, or None when there is none (or another took it)."""
-    for row in RuleRun.select().where(RuleRun.status == "queued").order_by(RuleRun.id).limit(5):
+    held = Rule.select(Rule.id).join(User).where(User.needs_signin)  # until they sign in
+    queued = RuleRun.select().where((RuleRun.status == "queued") & RuleRun.rule.not_in(held))
+    for row in queued.order_by(RuleRun.id).limit(5):
         won = (
             RuleRun.update(status="running", started_at=now, lease_until=now + lease)
             .where((RuleRun.id == row.id) & (RuleRun.status == "queued"))

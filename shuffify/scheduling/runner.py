@@ -121,11 +121,12 @@ class Runner:
         return done + self.run_rules()
 
     def run_rules(self) -> int:
-        """The queued rule runs ("run now" of a rule); the runs done."""
-        if self._stopping.is_set():
+        """The queued rule runs ("run now" of a rule); the runs done. While Spotify has
+        paused us or the day's background share is spent, they wait in the queue."""
+        if self._stopping.is_set() or self._held_back() is not None:
             return 0
         return rule_queue.run_queued(
-            self.services.background_spotify,
+            lambda user: self.services.background_spotify(user, "rule"),
             self.clock,
             self.lease,
             lambda stopped: self.services.retry_write(stopped.user, stopped.playlist_id),

@@ -254,3 +254,30 @@ def test_metrics_needs_the_token_and_shows_no_secret_or_user(ada, fake_spotify, 
 
 def test_metrics_is_off_without_a_token(spotify_app):
     assert Client(spotify_app).get("/metrics").status == 404
+
+
+def test_a_queued_rule_run_waits_while_paused_and_while_the_sign_in_has_ended(
+    ada, fake_spotify, app_with_metrics, clock, runner
+):
+    source = new_playlist(fake_spotify, 3)
+    target = fake_spotify.add_playlist("ada", "T", [])
+    rule = ada.post(
+        "/api/rules",
+        {
+            "name": "Copy",
+            "target_playlist_id": target,
+            "sources": [{"type": "playlist", "playlist_id": source}],
+            "sink": {"mode": "append_new"},
+        },
+    ).json
+    assert ada.post(f"/api/rules/{rule['id']}/run").status == 202
+    pause.pause(clock() + timedelta(hours=2), "test")
+    assert runner.run_pending() == 0
+    User.update(needs_signin=True).where(User.id == ada.user_id).execute()
+    clock.now += timedelta(hours=3)
+    pause.forget_cache()
+    assert runner.run_pending() == 0
+    assert ada.get(f"/api/rules/{rule['id']}/runs").json["runs"][0]["status"] == "queued"
+    User.update(needs_signin=False).where(User.id == ada.user_id).execute()
+    assert runner.run_pending() == 1
+    assert fake_spotify.playlist_uris(target) == fake_spotify.playlist_uris(source)

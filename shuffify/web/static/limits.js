@@ -37,6 +37,11 @@
     } else if (you.signin_warning && you.signin_expires_at) {
       notice(`Sign in again before ${day(you.signin_expires_at)} to keep your schedules running.`, "Sign in again");
     }
+    const who = document.querySelector(".who .user-name");
+    if (who && you.signin_expires_at && !you.needs_signin) {
+      who.title = `Spotify sign-in valid until ${day(you.signin_expires_at)}`;
+      who.after(S.el("span", { class: "signin-valid" }, `Spotify sign-in valid until ${day(you.signin_expires_at)}`));
+    }
     if (document.body.classList.contains("page-dashboard")) gauge(spotify);
     box.hidden = box.childElementCount === 0;
   }
