@@ -9,40 +9,12 @@ the same pause, without calling Spotify.
 import http.client
 import json
 
-from conftest import spotify_settings
-from pg_cluster import free_port
+from app_processes import process_settings, signed_in_session
 from signed_in import SignedIn
-from wsgi_client import Client
-
-from shuffify import database
-from shuffify.web.app import create_app
 
 SECRET_KEY = "pause-test-secret-key-0123456789abcdefgh"
 QUOTA = {"error": {"status": 429, "message": "API rate limit exceeded: daily quota"}}
 RETRY_AFTER = 48925
-
-
-def signed_in_session(fake, url: str, make_settings) -> SignedIn:
-    values = spotify_settings(fake, DATABASE_URL=url, SECRET_KEY=SECRET_KEY, APP_ENV="development")
-    app = create_app(make_settings(**values))
-    try:
-        fake.add_user("ada", "Ada")
-        return SignedIn.through(Client(app), fake, "ada")
-    finally:
-        database.close_database(database.db.obj)
-
-
-def process_settings(fake, url: str) -> dict[str, str]:
-    port = free_port()
-    return {
-        **spotify_settings(fake),
-        "APP_ENV": "development",
-        "DATABASE_URL": url,
-        "PORT": str(port),
-        "SPOTIFY_REDIRECT_URI": f"http://127.0.0.1:{port}/callback",
-        "SECRET_KEY": SECRET_KEY,
-        "SCHEDULER_ENABLED": "false",
-    }
 
 
 def get(process, ada: SignedIn, path: str) -> tuple[int, dict, dict]:
@@ -59,10 +31,14 @@ def get(process, ada: SignedIn, path: str) -> tuple[int, dict, dict]:
 def test_a_pause_set_by_one_process_is_honoured_by_another(
     db_url, fake_spotify, apps, make_settings
 ):
-    ada = signed_in_session(fake_spotify, db_url, make_settings)
+    ada = signed_in_session(fake_spotify, db_url, make_settings, SECRET_KEY)
     pid = fake_spotify.add_playlist("ada", "Mix", [fake_spotify.track() for _ in range(60)])
-    first = apps("first", **process_settings(fake_spotify, db_url))
-    second = apps("second", **process_settings(fake_spotify, db_url))
+    first = apps(
+        "first", **process_settings(fake_spotify, db_url, SECRET_KEY, SCHEDULER_ENABLED="false")
+    )
+    second = apps(
+        "second", **process_settings(fake_spotify, db_url, SECRET_KEY, SCHEDULER_ENABLED="false")
+    )
     first.wait_for_health()
     second.wait_for_health()
     fake_spotify.fail_next("GET", "^/v1/", 429, count=1000, retry_after=RETRY_AFTER, body=QUOTA)

@@ -15,45 +15,16 @@ import threading
 from collections import Counter
 
 import pytest
-from conftest import spotify_settings
+from app_processes import process_settings, signed_in_session
 from direct import query
-from pg_cluster import free_port
 from polling import wait_until
 from signed_in import SignedIn
-from wsgi_client import Client
-
-from shuffify import database
-from shuffify.web.app import create_app
 
 ITEMS = r"/v1/playlists/[^/]+/items$"
 SIZE = 1_000
 WRITE_CALLS = 10  # a replace of 1,000 items: one PUT of 100, nine POSTs of 100
 SECRET_KEY = "recovery-test-secret-key-0123456789abcdef"
-
-
-def signed_in_session(fake, url: str, make_settings) -> SignedIn:
-    """Ada signed in on a migrated database; her cookies work on any process of it."""
-    values = spotify_settings(fake, DATABASE_URL=url, SECRET_KEY=SECRET_KEY, APP_ENV="development")
-    app = create_app(make_settings(**values))
-    try:
-        fake.add_user("ada", "Ada")
-        return SignedIn.through(Client(app), fake, "ada")
-    finally:
-        database.close_database(database.db.obj)
-
-
-def process_settings(fake, url: str) -> dict[str, str]:
-    port = free_port()
-    return {
-        **spotify_settings(fake),
-        "APP_ENV": "development",
-        "DATABASE_URL": url,
-        "PORT": str(port),
-        "SPOTIFY_REDIRECT_URI": f"http://127.0.0.1:{port}/callback",
-        "SECRET_KEY": SECRET_KEY,
-        "SCHEDULER_POLL_S": "1",
-        "PLAYLIST_LEASE_S": "2",
-    }
+FAST = {"SCHEDULER_POLL_S": "1", "PLAYLIST_LEASE_S": "2"}  # a dead claim ends in 2 s
 
 
 def post_shuffle(process, ada: SignedIn, pid: str) -> None:
@@ -83,12 +54,12 @@ def pending(url: str) -> list | None:
 def test_a_write_killed_at_each_call_is_completed_after_a_restart_unasked(
     db_url, fake_spotify, apps, make_settings, call
 ):
-    ada = signed_in_session(fake_spotify, db_url, make_settings)
+    ada = signed_in_session(fake_spotify, db_url, make_settings, SECRET_KEY)
     tracks = [fake_spotify.track(f"Song {i}") for i in range(SIZE)]
     pid = fake_spotify.add_playlist("ada", "Mix", tracks)
     original = fake_spotify.playlist_uris(pid)
     hold = fake_spotify.hold_next("PUT|POST", ITEMS, skip=call)
-    first = apps("first", **process_settings(fake_spotify, db_url))
+    first = apps("first", **process_settings(fake_spotify, db_url, SECRET_KEY, **FAST))
     first.wait_for_health()
     threading.Thread(target=post_shuffle, args=(first, ada, pid), daemon=True).start()
     assert hold.reached.wait(60), first.text()[-2000:]
@@ -100,7 +71,7 @@ def test_a_write_killed_at_each_call_is_completed_after_a_restart_unasked(
     assert len(fake_spotify.playlist_uris(pid)) == (landed or SIZE)
     fake_spotify.reset_calls()
 
-    second = apps("second", **process_settings(fake_spotify, db_url))
+    second = apps("second", **process_settings(fake_spotify, db_url, SECRET_KEY, **FAST))
     claimed = "SELECT count(*) FROM playlist_claims"
     wait_until(
         lambda: pending(db_url) is None and query(db_url, claimed) == [(0,)],

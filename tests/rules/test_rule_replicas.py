@@ -8,9 +8,9 @@ the sources' items once each, in order.
 from collections import Counter
 from datetime import timedelta
 
+from app_processes import process_settings
 from conftest import spotify_settings
 from direct import query
-from pg_cluster import free_port
 from polling import wait_until
 from signed_in import SignedIn
 from wsgi_client import Client
@@ -53,25 +53,18 @@ def prepare(fake, url: str, make_settings) -> tuple[int, str, list[str]]:
     return schedule.json["id"], target, [item["uri"] for item in items]
 
 
-def process_settings(fake, url: str) -> dict[str, str]:
-    port = free_port()
-    return {
-        **spotify_settings(fake),
-        "APP_ENV": "development",
-        "DATABASE_URL": url,
-        "PORT": str(port),
-        "SPOTIFY_REDIRECT_URI": f"http://127.0.0.1:{port}/callback",
-        "SECRET_KEY": SECRET_KEY,
-        "SCHEDULER_POLL_S": "1",
-    }
-
-
 def test_a_scheduled_rule_runs_once_across_three_processes(
     db_url, fake_spotify, apps, make_settings
 ):
     schedule_id, target, expected = prepare(fake_spotify, db_url, make_settings)
     fake_spotify.reset_calls()
-    started = [apps(f"replica{i}", **process_settings(fake_spotify, db_url)) for i in range(3)]
+    started = [
+        apps(
+            f"replica{i}",
+            **process_settings(fake_spotify, db_url, SECRET_KEY, SCHEDULER_POLL_S="1"),
+        )
+        for i in range(3)
+    ]
     for process in started:
         process.wait_for_health()
 
