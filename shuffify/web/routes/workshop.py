@@ -1,13 +1,14 @@
-"""The workshop's routes: save a staged order, search, external playlists,
-saved workshop sessions and upstream sources."""
+"""The workshop's routes: save a staged order (and what saving it would cost), search,
+external playlists, saved workshop sessions and upstream sources."""
 
 import json
 
 import bottle
 
 from shuffify.errors import Refused
-from shuffify.playlists import saved_sessions, sources, workshop
+from shuffify.playlists import changes, saved_sessions, sources, workshop
 from shuffify.playlists.uris import checked_track_uris
+from shuffify.playlists.writer import planned_calls
 from shuffify.web.routes import tools
 from shuffify.web.routes.common import (
     api_route,
@@ -27,6 +28,7 @@ def install(app: bottle.Bottle, services: Services) -> None:
         app.route(path, method, api_route(services, lambda **kw: handler(services, **kw)))
 
     route("PUT", f"{PLAYLIST}/tracks", save_tracks)
+    route("POST", f"{PLAYLIST}/tracks/cost", save_cost)
     route("GET", "/api/search", find)
     route("GET", "/api/external-playlists", external)
     route("GET", "/api/external-playlists/recent", recent)
@@ -54,6 +56,15 @@ def save_tracks(services: Services, playlist_id: str):
         )
     except workshop.SnapshotConflict as conflict:
         return _conflict(conflict)
+
+
+def save_cost(services: Services, playlist_id: str) -> dict:
+    """What saving track_uris would cost, both ways, against the live playlist; written
+    nowhere. The page asks for it after edits by hand (a preview answers it already)."""
+    uris = checked_track_uris(json_body(("track_uris",)).get("track_uris"))
+    pid = checked_playlist_id(playlist_id)
+    live = changes.load_editable(spotify(services), current_user(), pid)
+    return {"calls": planned_calls(live.uris, uris), "snapshot_id": live.snapshot_id}
 
 
 def _conflict(conflict: workshop.SnapshotConflict) -> bottle.HTTPResponse:

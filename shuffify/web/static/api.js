@@ -140,6 +140,18 @@
     return `${n.toLocaleString()} ${n === 1 ? one : many || one + "s"}`;
   }
 
+  /* What writing an order costs in calls to Spotify, both ways ({replace, keep_added_dates},
+     as /preview answers): the way the Keep Date Added switch (keep) picks is in bold. */
+  function costNote(calls, keep) {
+    if (!calls.replace && !calls.keep_added_dates) return ["Nothing to write: Spotify has this order already."];
+    const way = (chosen, text) => el(chosen ? "strong" : "span", {}, text);
+    const note = ["Calls to Spotify: ",
+      way(keep, `Keep Date Added: ${plural(calls.keep_added_dates, "call")}`), " · ",
+      way(!keep, `Fastest: ${plural(calls.replace, "call")}`)];
+    if (calls.replace < calls.keep_added_dates) note.push(" (the fastest way sets every track’s Date Added to today)");
+    return note;
+  }
+
   /* The API's timestamps are naive UTC. */
   function when(iso) {
     if (!iso) return "never";
@@ -238,5 +250,5 @@
     };
   }
 
-  window.Shuffify = { api, ApiError, say, fail, busy, el, cover, duration, plural, when, algorithms, algorithmForm };
+  window.Shuffify = { api, ApiError, say, fail, busy, el, cover, duration, plural, when, costNote, algorithms, algorithmForm };
 })();

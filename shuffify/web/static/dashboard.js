@@ -1,9 +1,11 @@
 /* The dashboard: playlist cards (filtered as you type; favourites first, hidden ones behind
    "Show hidden", both kept with PUT /api/playlists/preferences), "since your last visit",
-   and shuffle / undo / redo of the chosen playlist with the default algorithm preselected. */
+   and shuffle / undo / redo of the chosen playlist with the default algorithm preselected,
+   what the shuffle costs in calls to Spotify both ways (counted by a preview) and the
+   Keep Date Added switch (preset from the user's setting) sent with each change. */
 (function () {
   "use strict";
-  const { api, say, fail, busy, el, cover, plural, when, algorithmForm } = window.Shuffify;
+  const { api, say, fail, busy, el, cover, plural, when, costNote, algorithmForm } = window.Shuffify;
 
   const list = document.getElementById("playlists");
   const loading = document.getElementById("playlists-loading");
@@ -15,6 +17,8 @@
   const redoButton = document.getElementById("redo-button");
   const result = document.getElementById("shuffle-result");
   const position = document.getElementById("history-position");
+  const keepDates = document.getElementById("keep-added-dates");
+  const costBox = document.getElementById("shuffle-cost");
   let chosen = null; // {id, name, track_count}
   let algorithmInputs = null;
   const filter = document.getElementById("playlist-filter");
@@ -22,6 +26,40 @@
   const filterCount = document.getElementById("filter-count");
   let prefs = { order: [], favourites: [], hidden: [] };
   let everything = []; // the playlists, as /api/playlists gave them
+  let lastCalls = null; // what the last preview said a shuffle like this costs
+  let counting = 0; // the newest count asked for: an older answer is dropped
+  let countTimer = null;
+
+  const playlistPath = (step) => `/api/playlists/${encodeURIComponent(chosen.id)}/${step}`;
+  const writeOptions = () => ({ keep_added_dates: keepDates.checked });
+
+  function showCost() {
+    costBox.replaceChildren(...(lastCalls ? costNote(lastCalls, keepDates.checked) : []));
+  }
+
+  /* A preview of the chosen algorithm counts what writing such an order costs (a random
+     one differs from the shuffle's own order, not in its cost by much). */
+  async function countCalls() {
+    if (!chosen || !algorithmInputs) return;
+    let choice;
+    try { choice = algorithmInputs.read(); } catch (error) { costBox.textContent = ""; return; }
+    const mine = ++counting;
+    lastCalls = null;
+    costBox.textContent = "Counting the calls to Spotify…";
+    try {
+      const data = await api("POST", playlistPath("preview"), { algorithm: choice.algorithm, params: choice.params });
+      if (mine !== counting) return;
+      lastCalls = data.calls;
+      showCost();
+    } catch (error) {
+      if (mine === counting) costBox.textContent = `The calls could not be counted: ${error.message}`;
+    }
+  }
+
+  function countSoon() {
+    clearTimeout(countTimer);
+    countTimer = setTimeout(countCalls, 400);
+  }
 
   function showHistory(history) {
     undoButton.disabled = !history.can_undo;
@@ -40,6 +78,7 @@
     panel.hidden = false;
     undoButton.disabled = redoButton.disabled = true;
     document.getElementById("algorithm").focus();
+    countCalls();
     await busy("Loading history…", async () => showHistory(await api("GET", `/api/playlists/${encodeURIComponent(playlist.id)}/history`)));
   }
 
@@ -75,6 +114,7 @@
     const parts = [];
     if (data.changed === false) parts.push(`${verb}: the order was already this one, nothing written.`);
     else parts.push(`${verb}: “${chosen.name}” now has ${plural(data.track_uris.length, "track")} in a new order on Spotify.`);
+    if (typeof data.calls === "number" && data.calls) parts.push(`It took ${plural(data.calls, "call")} to Spotify.`);
     if (data.kept && data.kept.length) parts.push(`${plural(data.kept.length, "track")} added since were kept at the end.`);
     result.replaceChildren(el("p", {}, parts.join(" ")));
     say(parts[0]);
@@ -91,8 +131,8 @@
     let choice;
     try { choice = algorithmInputs.read(); } catch (error) { fail(error); return; }
     await busy(`Shuffling “${chosen.name}”…`, async () => {
-      const data = await api("POST", `/api/playlists/${encodeURIComponent(chosen.id)}/shuffle`,
-        { algorithm: choice.algorithm, params: choice.params });
+      const data = await api("POST", playlistPath("shuffle"),
+        { algorithm: choice.algorithm, params: choice.params, ...writeOptions() });
       changed(data, `Shuffled with ${choice.title}`);
     }, shuffleButton);
   });
@@ -102,7 +142,7 @@
       if (!chosen) return;
       undoButton.disabled = redoButton.disabled = true;
       const done = await busy(`${verb.replace(/ne$/, "ing")}…`, async () => {
-        changed(await api("POST", `/api/playlists/${encodeURIComponent(chosen.id)}/${step}`), verb);
+        changed(await api("POST", playlistPath(step), writeOptions()), verb);
         return true;
       });
       if (!done) { // the buttons follow the history, whatever happened
@@ -189,6 +229,8 @@
     box.hidden = false;
   }
 
+  form.addEventListener("change", (event) => { if (event.target !== keepDates) countSoon(); });
+  keepDates.addEventListener("change", showCost);
   filter.addEventListener("input", narrow);
   showHidden.addEventListener("change", narrow);
 

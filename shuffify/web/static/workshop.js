@@ -1,8 +1,10 @@
 /* The workshop: a staged track list edited by buttons, keyboard or drag and drop, with
-   preview, search, other playlists, saved sessions, upstream sources and Save to Spotify. */
+   preview, sort, search, other playlists, saved sessions, upstream sources and Save to
+   Spotify; what saving costs in calls to Spotify (both ways) next to the Keep Date Added
+   switch; remove duplicates (a dry run shown first); a pin toggle on every row. */
 (function () {
   "use strict";
-  const { api, say, fail, busy, el, cover, duration, plural, when, algorithmForm } = window.Shuffify;
+  const { api, say, fail, busy, el, cover, duration, plural, when, costNote, algorithmForm } = window.Shuffify;
 
   const root = document.getElementById("workshop");
   const playlistId = root.dataset.playlistId;
@@ -12,6 +14,7 @@
   const saveButton = $("save-button");
   const resetButton = $("reset-button");
   const conflictBox = $("conflict");
+  const keepDates = $("keep-added-dates");
   const PAGE = 10;
 
   let playlist = null;
@@ -20,6 +23,9 @@
   let staged = [];
   let nextKey = 1;
   let ownPlaylists = [];
+  let pins = []; // the playlist's pins, as GET /pins answers them
+  let pinnedKeys = new Map(); // track key -> its pin (see matchPins)
+  let costs = null; // {calls, uris}: what saving the list `uris` costs, both ways
   const known = new Map(); // uri -> track, from everything loaded on this page
 
   function remember(track) {
@@ -59,6 +65,8 @@
         el("div", { class: "title" }, name, track.is_local ? el("span", { class: "tag" }, "local file") : null),
         el("div", { class: "sub" }, details)),
       el("div", { class: "row-actions", role: "gridcell" },
+        el("button", { type: "button", class: "toggle pin-toggle", "data-action": "pin", "aria-pressed": "false",
+          "aria-label": `Pin: ${name}`, title: "Pin: keep this track at its position", disabled: !track.uri }, "Pin"),
         el("button", { type: "button", "data-action": "up", "aria-label": `Move up: ${name}`, title: "Move up (Alt+Up)" }, "↑"),
         el("button", { type: "button", "data-action": "down", "aria-label": `Move down: ${name}`, title: "Move down (Alt+Down)" }, "↓"),
         el("button", { type: "button", "data-action": "remove", "aria-label": `Remove: ${name}`, title: "Remove" }, "✕")));
@@ -66,9 +74,22 @@
     return item;
   }
 
+  /* Shows whether row item's track is pinned (the class and the toggle's aria-pressed). */
+  function showPin(item) {
+    const pin = pinnedKeys.get(item.trackKey);
+    if (item.pinned === pin) return;
+    item.pinned = pin;
+    const toggle = item.lastChild.firstChild;
+    item.classList.toggle("pinned", Boolean(pin));
+    toggle.setAttribute("aria-pressed", String(Boolean(pin)));
+    toggle.textContent = pin ? "Pinned" : "Pin";
+    toggle.title = pin ? `Pinned at position ${pin.position + 1}: stays there when the playlist is shuffled` : "Pin: keep this track at its position";
+  }
+
   /* Puts row item at position index (number, buttons, aria-rowindex, top). */
   function place(item, index) {
     item.classList.toggle("found", item.trackKey === foundKey);
+    showPin(item);
     if (item.rowIndex === index && item.rowLast === staged.length - 1) return;
     item.rowIndex = index;
     item.rowLast = staged.length - 1;
@@ -76,18 +97,46 @@
     item.setAttribute("aria-rowindex", index + 1);
     item.firstChild.textContent = index + 1;
     item.style.transform = `translateY(${index * rowHeight}px)`;
-    const [up, down] = item.lastChild.children;
+    const [, up, down] = item.lastChild.children;
     up.disabled = index === 0;
     down.disabled = index === staged.length - 1;
   }
 
   function showState() {
-    const modified = isModified();
+    const uris = staged.map((t) => t.uri);
+    const modified = !sameList(uris, loadedUris);
     $("modified").hidden = !modified;
     resetButton.disabled = !modified;
     saveButton.disabled = !modified || !playlist;
     $("staged-count").textContent = `Your list: ${plural(staged.length, "track")}`;
+    showCost(modified && playlist ? uris : null);
   }
+
+  /* What saving costs: known for this exact list (from a preview, a sort or a count), or a
+     button to count it; nothing while there is nothing to save. */
+  let costShown = "";
+  function showCost(uris) {
+    const known = uris && costs && sameList(uris, costs.uris);
+    const state = !uris ? "none" : known ? `${costs.calls.replace}/${costs.calls.keep_added_dates}/${keepDates.checked}` : "count";
+    if (state === costShown) return;
+    costShown = state;
+    const box = $("save-cost");
+    box.hidden = !uris;
+    if (!uris) box.replaceChildren();
+    else if (known) box.replaceChildren(...costNote(costs.calls, keepDates.checked));
+    else box.replaceChildren("Saving this list: ", el("button", { type: "button", class: "quiet", id: "count-calls", onclick: countCalls }, "Count the calls to Spotify"));
+  }
+
+  async function countCalls(event) {
+    const uris = staged.map((t) => t.uri);
+    await busy("Counting the calls to Spotify…", async () => {
+      const data = await api("POST", `${base}/tracks/cost`, { track_uris: uris.filter(Boolean) });
+      costs = { calls: data.calls, uris };
+      showState();
+      say(`Saving this list: ${data.calls.keep_added_dates.toLocaleString()} calls keeping Date Added, ${data.calls.replace.toLocaleString()} the fastest way.`);
+    }, event.currentTarget);
+  }
+  keepDates.addEventListener("change", () => showState());
 
   function indexOfKey(key) {
     if (key === null) return -1;
@@ -150,6 +199,7 @@
 
   /* The whole list again: after a load, a preview, a session. */
   function render() {
+    matchPins();
     for (const item of rendered.values()) item.remove();
     rendered = new Map();
     trackList.replaceChildren();
@@ -196,6 +246,7 @@
     if (to < 0 || to >= staged.length || from === to) return;
     const [track] = staged.splice(from, 1);
     staged.splice(to, 0, track);
+    matchPins();
     paint();
     showState();
   }
@@ -203,6 +254,7 @@
   function removeAt(index) {
     const [track] = staged.splice(index, 1);
     if (focusKey === track.key) focusKey = null;
+    matchPins();
     paint();
     showState();
   }
@@ -210,6 +262,7 @@
   function append(tracks) {
     for (const track of tracks) staged.push(staging(remember(track)));
     for (const item of rendered.values()) item.rowLast = -1; // the last row's "Move down" changes
+    matchPins();
     paint();
     showState();
   }
@@ -241,6 +294,8 @@
     const action = button.dataset.action;
     if (action === "up" || action === "down") {
       moveBy(index, action === "up" ? index - 1 : index + 1, action);
+    } else if (action === "pin") {
+      togglePin(index);
     } else if (action === "remove") {
       removeAt(index);
       focusRow(index, "remove");
@@ -367,6 +422,83 @@
     say(`Added ${plural(addable.length, "track")} from “${from}” at the end.`);
   }
 
+  // --- pins ---
+  /* A pin holds one copy of its URI, the first one not held by a pin of a lower position
+     (as the server matches them, playlists/pins.py), so duplicates are marked right. */
+
+  function matchPins() {
+    pinnedKeys = new Map();
+    if (!pins.length) return;
+    const waiting = new Map(); // uri -> its pins still to match, by position
+    for (const pin of [...pins].sort((a, b) => a.position - b.position)) {
+      if (!waiting.has(pin.uri)) waiting.set(pin.uri, []);
+      waiting.get(pin.uri).push(pin);
+    }
+    for (const track of staged) {
+      const left = waiting.get(track.uri);
+      if (left && left.length) pinnedKeys.set(track.key, left.shift());
+    }
+  }
+
+  const pinName = (pin) => trackName(known.get(pin.uri) || { uri: pin.uri });
+
+  function showPins() {
+    const list = $("pins");
+    if (!pins.length) { list.replaceChildren(el("li", { class: "muted" }, "No pinned tracks.")); return; }
+    list.replaceChildren(...pins.map((pin) => {
+      const name = pinName(pin);
+      const until = pin.until ? `, until ${pin.until}` : "";
+      return el("li", { class: pin.missing ? "missing" : null },
+        el("span", { class: "text" }, name,
+          el("span", { class: "muted small" }, ` — position ${pin.position + 1}${until}`),
+          pin.missing ? el("span", { class: "tag missing-tag" }, "no longer in the playlist") : null),
+        el("button", { type: "button", "aria-label": `Unpin ${name}`, onclick: (e) => savePins(pins.filter((p) => p !== pin), `Unpinned “${name}”.`, e.currentTarget) }, "Unpin"));
+    }));
+  }
+
+  function pinsChanged(listed) {
+    pins = listed;
+    matchPins();
+    paint();
+    showPins();
+  }
+
+  async function loadPins() {
+    pinsChanged((await api("GET", `${base}/pins`)).pins);
+  }
+
+  /* PUT the pins wanted. A pin whose track left the playlist cannot be sent again (the API
+     refuses a URI the playlist lacks), so saving drops it, and says so. One save at a time;
+     a row's toggle is not disabled meanwhile, so it keeps the focus. */
+  let savingPins = false;
+  async function savePins(wanted, message, button) {
+    if (savingPins) return;
+    savingPins = true;
+    const dropped = wanted.filter((p) => p.missing);
+    const body = wanted.filter((p) => !p.missing).map(({ uri, position, until }) => ({ uri, position, until }));
+    await busy("Saving the pins…", async () => {
+      pinsChanged((await api("PUT", `${base}/pins`, { pins: body })).pins);
+      const gone = dropped.length ? ` Dropped the pin of ${dropped.map(pinName).join(", ")}: no longer in the playlist.` : "";
+      say(message + gone);
+    }, button);
+    savingPins = false;
+  }
+
+  function togglePin(index) {
+    const track = staged[index];
+    const name = trackName(track);
+    const pin = pinnedKeys.get(track.key);
+    if (pin) {
+      savePins(pins.filter((p) => p !== pin), `Unpinned “${name}”.`);
+    } else if (!loadedUris.includes(track.uri)) {
+      fail(new Error(`“${name}” is not on Spotify yet: save the list first, then pin it.`));
+    } else if (index >= loadedUris.length) {
+      fail(new Error(`Position ${index + 1} is beyond the playlist on Spotify: save the list first, then pin it.`));
+    } else {
+      savePins([...pins, { uri: track.uri, position: index }], `Pinned “${name}” at position ${index + 1}: it stays there when the playlist is shuffled or sorted.`);
+    }
+  }
+
   // --- loading and saving ---
 
   function showInfo() {
@@ -405,12 +537,13 @@
     conflictBox.hidden = true;
     render();
     showInfo();
+    loadPins().catch(fail); // after a save or a dedupe too: a pin's track may have left
     document.dispatchEvent(new CustomEvent("shuffify:playlist", { detail: data })); // versions.js
   }
 
   async function save(overwrite) {
     const uris = staged.map((t) => t.uri).filter(Boolean);
-    const body = { track_uris: uris };
+    const body = { track_uris: uris, keep_added_dates: keepDates.checked };
     if (!overwrite) body.snapshot_id = snapshotId;
     await busy(`Saving ${plural(uris.length, "track")} to Spotify…`, async () => {
       let data;
@@ -430,7 +563,7 @@
       await load();
       const left = staged.length - uris.length;
       say(data.changed
-        ? `Saved to Spotify: ${plural(uris.length, "track")} in this order.${left > 0 ? ` ${plural(left, "unavailable item")} left out.` : ""}`
+        ? `Saved to Spotify: ${plural(uris.length, "track")} in this order, in ${plural(data.calls, "call")}.${left > 0 ? ` ${plural(left, "unavailable item")} left out.` : ""}`
         : "Spotify already had exactly this list: nothing to save.");
     }, saveButton);
     showState();
@@ -446,18 +579,12 @@
     say("Back to the list as loaded from Spotify.");
   });
 
-  // --- preview ---
+  // --- preview and sort: an algorithm's order of the staged list, and what saving it costs ---
 
-  let previewInputs = null;
-  $("preview-form").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    if (!previewInputs || !playlist) return;
-    let choice;
-    try { choice = previewInputs.read(); } catch (error) { fail(error); return; }
-    const submit = event.submitter || event.target.querySelector("button");
-    await busy(`Previewing ${choice.title}…`, async () => {
+  async function reorder(algorithm, params, label, done, button) {
+    await busy(`${label}…`, async () => {
       const uris = staged.filter((t) => t.uri).map((t) => t.uri);
-      const data = await api("POST", `${base}/preview`, { algorithm: choice.algorithm, params: choice.params, track_uris: uris });
+      const data = await api("POST", `${base}/preview`, { algorithm, params, track_uris: uris });
       const pool = new Map();
       for (const t of staged) {
         if (!t.uri) continue;
@@ -466,10 +593,98 @@
       }
       const unavailable = staged.filter((t) => !t.uri);
       staged = [...data.track_uris.map((uri) => (pool.get(uri) || []).shift() || staging(known.get(uri) || { uri })), ...unavailable];
+      costs = { calls: data.calls, uris: staged.map((t) => t.uri) };
       render();
-      say(`Preview with ${choice.title}: the list is in the new order. Save to Spotify to keep it.`);
-    }, submit);
+      say(`${done}: the list is in the new order. Save to Spotify to keep it.`);
+    }, button);
+  }
+
+  let previewInputs = null;
+  $("preview-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (!previewInputs || !playlist) return;
+    let choice;
+    try { choice = previewInputs.read(); } catch (error) { fail(error); return; }
+    const submit = event.submitter || event.target.querySelector("button");
+    reorder(choice.algorithm, choice.params, `Previewing ${choice.title}`, `Preview with ${choice.title}`, submit);
   });
+
+  const DIRECTIONS = { // sort key -> the words for ascending and descending
+    title: ["A to Z", "Z to A"], artist: ["A to Z", "Z to A"], album: ["A to Z", "Z to A"],
+    release_date: ["Oldest first", "Newest first"], duration: ["Shortest first", "Longest first"],
+    added_at: ["Added first at the top", "Added last at the top"],
+  };
+  function nameDirections() {
+    const words = DIRECTIONS[$("sort-by").value];
+    $("sort-direction").querySelectorAll("option").forEach((option, i) => { option.textContent = words[i]; });
+  }
+  $("sort-by").addEventListener("change", nameDirections);
+  $("sort-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (!playlist) return;
+    const by = $("sort-by");
+    const direction = $("sort-direction");
+    const how = `${by.selectedOptions[0].textContent.toLowerCase()}, ${direction.selectedOptions[0].textContent.toLowerCase()}`;
+    reorder("sort", { by: by.value, direction: direction.value }, "Sorting", `Sorted by ${how}`, event.submitter);
+  });
+  $("newest-first").addEventListener("click", (event) => {
+    if (playlist) reorder("newest_first", {}, "Sorting", "Newest first", event.currentTarget);
+  });
+
+  // --- remove duplicates: a dry run shows the groups, then Remove applies it on Spotify ---
+
+  const dupeLabel = (entry) => `#${entry.position + 1} ${entry.name || entry.uri}`;
+
+  function duplicateGroup(group) {
+    return el("li", { class: "dupe-group" },
+      el("div", { class: "kept" }, el("span", { class: "badge ok" }, "Keep"), " ", dupeLabel(group.keep)),
+      el("ul", {}, group.remove.map((entry) =>
+        el("li", { class: "removed" }, el("span", { class: "badge bad" }, "Remove"), " ", dupeLabel(entry)))));
+  }
+
+  function skippedNote(skipped) {
+    if (!skipped || !skipped.length) return null;
+    return el("p", { class: "small muted" },
+      `Left alone: ${skipped.map((g) => dupeLabel(g.keep)).join(", ")} (a local file: removing one copy would take them all, and Spotify cannot add it back).`);
+  }
+
+  function showDuplicates(data, choice) {
+    const box = $("dedupe-result");
+    if (!data.groups.length) {
+      box.replaceChildren(el("p", { class: "none" }, "No duplicates found: every track is in the playlist once."), skippedNote(data.skipped) || "");
+      say("No duplicates found.");
+      return;
+    }
+    const count = plural(data.remove_count, "copy", "copies");
+    const apply = el("button", { type: "button", class: "danger", id: "dedupe-apply" }, `Remove ${count} from Spotify`);
+    apply.addEventListener("click", () => removeDuplicates(choice, apply));
+    box.replaceChildren(
+      el("p", {}, `${count} to remove, in ${plural(data.groups.length, "group")}. In each group the copy marked Keep stays where it is.`),
+      el("ol", { class: "dupe-groups" }, data.groups.map(duplicateGroup)),
+      skippedNote(data.skipped) || "",
+      el("div", { class: "actions" }, apply));
+    say(`Found ${count} to remove. Nothing is removed until you press “Remove ${count} from Spotify”.`);
+  }
+
+  $("dedupe-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = new FormData(event.target);
+    const choice = { match: form.get("match"), keep: form.get("keep") };
+    await busy("Looking for duplicates…", async () => {
+      showDuplicates(await api("POST", `${base}/dedupe`, { ...choice, dry_run: true }), choice);
+    }, event.submitter);
+  });
+
+  async function removeDuplicates(choice, button) {
+    if (isModified() && !window.confirm("Removing duplicates works on the playlist on Spotify, then reloads it here: your unsaved changes will be lost. Go on?")) return;
+    await busy("Removing duplicates on Spotify…", async () => {
+      const data = await api("POST", `${base}/dedupe`, { ...choice, dry_run: false, keep_added_dates: keepDates.checked });
+      await load();
+      const message = `Removed ${plural(data.removed, "copy", "copies")} from Spotify, in ${plural(data.calls, "call")}. Undo it from the dashboard or the Versions panel.`;
+      $("dedupe-result").replaceChildren(el("p", {}, message));
+      say(message);
+    }, button);
+  }
 
   // --- lists of tracks to add (search, own playlists, links) ---
 

@@ -26,6 +26,12 @@ the workshop to edit it track by track.</p>
       <select id="algorithm" name="algorithm"></select>
       <p id="algorithm-description" class="small muted"></p>
       <fieldset id="params" class="params"><legend>Settings</legend></fieldset>
+      <div class="param checkbox switch">
+        <input type="checkbox" role="switch" id="keep-added-dates" aria-describedby="keep-added-dates-hint"{{!' checked' if prefs['keep_added_dates'] else ''}}>
+        <label for="keep-added-dates">Keep Date Added</label>
+        <span class="hint" id="keep-added-dates-hint">Each track keeps the date it was added to the playlist. It takes more calls to Spotify, so it is slower.</span>
+      </div>
+      <p id="shuffle-cost" class="cost small" aria-live="polite"></p>
       <div class="actions">
         <button type="submit" class="primary" id="shuffle-button">Shuffle</button>
         <button type="button" id="undo-button" disabled>Undo</button>

@@ -9,6 +9,14 @@
       <button type="button" id="reset-button" disabled>Undo changes</button>
       <button type="button" id="save-button" class="primary" disabled>Save to Spotify</button>
     </div>
+    <div class="save-options">
+      <div class="param checkbox switch">
+        <input type="checkbox" role="switch" id="keep-added-dates" aria-describedby="keep-added-dates-hint"{{!' checked' if prefs['keep_added_dates'] else ''}}>
+        <label for="keep-added-dates">Keep Date Added</label>
+        <span class="hint" id="keep-added-dates-hint">When saving or removing duplicates, each track keeps the date it was added to the playlist. It takes more calls to Spotify, so it is slower.</span>
+      </div>
+      <p id="save-cost" class="cost small" aria-live="polite" hidden></p>
+    </div>
     <div id="outside-changes" class="notice" role="status" hidden></div>
     <div id="conflict" class="conflict" role="alert" hidden>
       <p id="conflict-message"></p>
@@ -32,6 +40,53 @@
     </div>
   </section>
   <div class="side">
+    <section class="panel" aria-labelledby="sort-heading">
+      <h2 id="sort-heading">Sort</h2>
+      <form id="sort-form" class="stack">
+        <label for="sort-by">Sort by</label>
+        <select id="sort-by" name="by">
+          <option value="title">Title</option>
+          <option value="artist">Artist</option>
+          <option value="album">Album</option>
+          <option value="release_date">Release date</option>
+          <option value="duration">Duration</option>
+          <option value="added_at">Date added</option>
+        </select>
+        <label for="sort-direction">Order</label>
+        <select id="sort-direction" name="direction">
+          <option value="asc">A to Z</option>
+          <option value="desc">Z to A</option>
+        </select>
+        <div class="actions">
+          <button type="submit">Sort</button>
+          <button type="button" id="newest-first" aria-describedby="newest-first-hint">Newest first</button>
+        </div>
+        <p id="newest-first-hint" class="small muted">Newest first: the tracks added to the playlist last go to the top.</p>
+      </form>
+      <p class="small muted">Sorting changes the list here (pinned tracks stay where they are); nothing reaches Spotify until you save.</p>
+    </section>
+    <section class="panel" aria-labelledby="dedupe-heading">
+      <h2 id="dedupe-heading">Remove duplicates</h2>
+      <form id="dedupe-form" class="stack">
+        <fieldset>
+          <legend>What counts as a duplicate</legend>
+          <div class="radio"><input type="radio" id="dedupe-exact" name="match" value="exact" checked><label for="dedupe-exact">The same track added more than once</label></div>
+          <div class="radio"><input type="radio" id="dedupe-same-song" name="match" value="same_song"><label for="dedupe-same-song">Also the same song from another release (a single and its album, a remaster)</label></div>
+        </fieldset>
+        <fieldset>
+          <legend>Which copy stays</legend>
+          <div class="radio"><input type="radio" id="dedupe-first" name="keep" value="first" checked><label for="dedupe-first">The first in the playlist</label></div>
+          <div class="radio"><input type="radio" id="dedupe-last" name="keep" value="last"><label for="dedupe-last">The last in the playlist</label></div>
+        </fieldset>
+        <div class="actions"><button type="submit">Find duplicates</button></div>
+      </form>
+      <div id="dedupe-result" class="dedupe-result" aria-live="polite"></div>
+    </section>
+    <section class="panel" aria-labelledby="pins-heading">
+      <h2 id="pins-heading">Pinned tracks</h2>
+      <p class="small muted">A pinned track stays at its position whenever the playlist is shuffled or sorted: here, on the dashboard and by schedules. Pin a track with the pin button on its row.</p>
+      <ul id="pins" class="plain-list"></ul>
+    </section>
     <section class="panel" aria-labelledby="preview-heading">
       <h2 id="preview-heading">Shuffle preview</h2>
       <form id="preview-form" class="stack">
