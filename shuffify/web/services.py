@@ -10,7 +10,7 @@ from shuffify.accounts.tokens import BackgroundTokens, TokenStore
 from shuffify.database import release_idle_connection
 from shuffify.limits.gate import Gate
 from shuffify.models import User, utcnow
-from shuffify.playlists import changes, claims
+from shuffify.playlists import claims
 from shuffify.spotify import Sender, Spotify
 from shuffify.spotify.cache import ItemsCache
 from shuffify.spotify.oauth import OAuthClient
@@ -32,6 +32,8 @@ class Services:
 
     def retry_write(self, user: User, playlist_id: str) -> None:
         """Complete an interrupted write of user's playlist in the background."""
+        from shuffify.playlists import changes  # the change path: loaded with the first route
+
         changes.retry_in_background(
             self.background_spotify(user, "retry"), user, playlist_id, User._meta.database
         )

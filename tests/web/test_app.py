@@ -12,11 +12,19 @@
   Content-Security-Policy, nosniff and Referrer-Policy; HSTS only in production.
 - Request bodies: one too large for Bottle to keep in memory is spooled to a
   temporary file, which is closed when the request ends.
+- Deferred routes: building the app imports no route module and no domain
+  code; /health answers without them; the first other request installs them
+  (once, whichever thread asks first).
 """
 
 import io
+import json
+import subprocess
+import sys
+import threading
 import uuid
 import wsgiref.util
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import bottle
@@ -337,3 +345,62 @@ def test_app_built_while_nothing_listens_starts_and_reports_degraded(make_settin
         application.config["shuffify.schema"].stop()
         database.close_database(database.db.obj)
         database.db.initialize(None)
+
+
+# --- Deferred routes -----------------------------------------------------------------------
+
+IMPORTED_AFTER_CREATE_APP = """
+import json, sys
+import settings
+from shuffify.web import server
+from shuffify.web.app import create_app
+create_app(settings.load())
+print(json.dumps(sorted(m for m in sys.modules if m.startswith("shuffify"))))
+"""
+
+
+def test_building_the_app_imports_no_route_and_no_domain_code(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}"}
+    run = subprocess.run(
+        [sys.executable, "-c", IMPORTED_AFTER_CREATE_APP],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    imported = json.loads(run.stdout)
+    assert "shuffify.web.app" in imported and "shuffify.health" in imported
+    later = ("shuffify.web.routes.pages", "shuffify.playlists.changes", "shuffify.rules")
+    assert not set(later) & set(imported)
+
+
+def test_health_answers_before_the_routes_are_installed(app):
+    client = Client(app)
+    assert client.get("/health").status == 200
+    assert app.config["shuffify.routes"].installed is False
+    assert [route.rule for route in app.routes] == ["/health"]
+
+
+def test_the_first_other_request_installs_every_route(app):
+    client = Client(app)
+    assert client.get("/privacy").status == 200
+    assert app.config["shuffify.routes"].installed is True
+    rules = {route.rule for route in app.routes}
+    assert {"/health", "/api/me", "/api/rules", "/workshop/<playlist_id>"} <= rules
+
+
+def test_routes_are_installed_once_when_requests_race(app):
+    client = Client(app)
+    statuses = []
+    threads = [
+        threading.Thread(target=lambda: statuses.append(client.get("/terms").status))
+        for _ in range(8)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200] * 8, client.get("/terms").raw
+    rules = [(route.method, route.rule) for route in app.routes]
+    assert len(rules) == len(set(rules))

@@ -153,3 +153,12 @@ def test_control_a_body_within_the_limit_reaches_the_route(site, length):
     answer = exchange(port, request_head("PUT", "/api/sessions/1", headers), body)
     assert answer.status == 404  # the route's own answer: ada has no session 1
     assert answer.json["error"]["message"] == "no such saved session"
+
+
+def test_the_servers_limit_is_what_an_import_reads():
+    """server.py writes the sum out (its imports would load every route at startup)."""
+    from shuffify.playlists.exports import MAX_IMPORT_BYTES
+    from shuffify.web import server
+    from shuffify.web.routes.exports import MULTIPART_SLACK
+
+    assert server.LARGEST_BODY == MAX_IMPORT_BYTES + MULTIPART_SLACK == SERVER_LIMIT
