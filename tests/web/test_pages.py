@@ -2,7 +2,7 @@
 
 - Each page's status and Content-Type, signed in and out: the landing page (sign-in link,
   the denied and deleted notes, the note naming SPOTIFY_CLIENT_ID/SECRET when sign-in is
-  off) or the dashboard; the workshop and schedules send a signed-out browser to /; terms
+  off) or the dashboard; the workshop, schedules and rules send a signed-out browser to /; terms
   and privacy for everyone, the delete button only when signed in. No page is cached.
 - The CSRF token in <meta> and in the sign-out form is the session's, and signing out
   through that form works.
@@ -12,7 +12,8 @@
 - Escaping: a display name holding markup is shown as text; playlist names never reach
   the server-rendered HTML; an avatar from a host the CSP blocks is left out.
 - /static: content types, the version query string is the content's hash, a long cache
-  lifetime for the current version only, 404 for missing files, nothing outside the folder.
+  lifetime for the current version only, 404 for missing files, nothing outside the folder;
+  the rules page alone loads rules.js and its own stylesheet, rules.css.
 """
 
 import hashlib
@@ -31,7 +32,7 @@ from shuffify.web.app import create_app
 
 STATIC = Path(__file__).resolve().parents[2] / "shuffify" / "web" / "static"
 PLAYLIST = "37i9dQZF1DXcBWIGoYBM5M"
-SIGNED_IN_PAGES = ("/", f"/workshop/{PLAYLIST}", "/schedules", "/terms", "/privacy")
+SIGNED_IN_PAGES = ("/", f"/workshop/{PLAYLIST}", "/schedules", "/rules", "/terms", "/privacy")
 OPEN_PAGES = ("/", "/terms", "/privacy")
 BANNER = "a fake Spotify with made-up data"
 EVIL = "<script>alert('x')</script>"
@@ -166,7 +167,7 @@ def test_open_pages_answer_html_when_signed_out(spotify_app, path):
     assert "Sign out" not in page.plain_text
 
 
-@pytest.mark.parametrize("path", [f"/workshop/{PLAYLIST}", "/schedules"])
+@pytest.mark.parametrize("path", [f"/workshop/{PLAYLIST}", "/schedules", "/rules"])
 def test_signed_out_pages_that_need_a_user_send_the_browser_home(spotify_app, path):
     response = Client(spotify_app).get(path)
     assert response.status == 303
@@ -312,6 +313,8 @@ def test_the_avatar_is_shown_only_from_hosts_the_csp_allows(
         ("dashboard.js", "text/javascript"),
         ("workshop.js", "text/javascript"),
         ("schedules.js", "text/javascript"),
+        ("rules.js", "text/javascript"),
+        ("rules.css", "text/css"),
         ("account.js", "text/javascript"),
         ("favicon.svg", "image/svg+xml"),
     ],
@@ -336,6 +339,21 @@ def test_every_asset_a_page_names_exists_under_its_current_version(ada):
     for url in urls:
         match = re.fullmatch(r"/static/([a-z.]+)\?v=([0-9a-f]{12})", url)
         assert match and match.group(2) == current_version(match.group(1)), url
+
+
+def test_the_rules_page_alone_loads_its_script_and_stylesheet_under_their_versions(ada):
+    def assets(path: str) -> set[str]:
+        page = html_of(ada.get(path))
+        return {s["src"] for s in page.all("script")} | {
+            link["href"] for link in page.all("link") if link.get("rel") == "stylesheet"
+        }
+
+    rules = assets("/rules")
+    own = {f"/static/{name}?v={current_version(name)}" for name in ("rules.js", "rules.css")}
+    assert own <= rules
+    assert f"/static/shuffify.css?v={current_version('shuffify.css')}" in rules
+    for path in ("/", "/schedules", "/settings"):
+        assert not {url for url in assets(path) if "/static/rules." in url}, path
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""The pages: landing or dashboard at /, the workshop, schedules, settings, activity,
+"""The pages: landing or dashboard at /, the workshop, schedules, rules, settings, activity,
 terms, privacy, /static.
 
 Pages are Bottle SimpleTemplates ({{...}} escapes everything) holding no
@@ -40,6 +40,7 @@ def install(app: bottle.Bottle, services: Services) -> None:
     app.get("/", callback=lambda: index(services))
     app.get("/workshop/<playlist_id>", callback=lambda playlist_id: workshop(services, playlist_id))
     app.get("/schedules", callback=lambda: schedules_page(services))
+    app.get("/rules", callback=lambda: rules_page(services))
     app.get("/settings", callback=lambda: account_page(services, "settings", "Settings"))
     app.get("/activity", callback=lambda: account_page(services, "activity", "Activity"))
     app.get("/terms", callback=lambda: plain_page(services, "terms", "Terms of use"))
@@ -101,6 +102,13 @@ def schedules_page(services: Services) -> str:
     return render(services, "schedules", session, "Schedules", scripts=("schedules.js",))
 
 
+def rules_page(services: Services) -> str:
+    session = signed_in(services)
+    if session is None:
+        bottle.redirect("/", 303)
+    return render(services, "rules", session, "Rules", scripts=("rules.js",), styles=("rules.css",))
+
+
 def plain_page(services: Services, name: str, title: str) -> str:
     session = signed_in(services)
     scripts = ("account.js",) if session is not None and name == "privacy" else ()
@@ -120,6 +128,7 @@ def render(
     session: LoginSession | None,
     title: str,
     scripts: tuple[str, ...] = (),
+    styles: tuple[str, ...] = (),
     **values,
 ) -> str:
     user = session.user if session is not None else None
@@ -138,6 +147,7 @@ def render(
         csrf_token=services.keys.csrf_token(session_cookie()) if user else None,
         asset=asset_url,
         scripts=("api.js", *scripts) if scripts else (),
+        styles=styles,  # a page's own stylesheet, after shuffify.css
         **values,
     )
 

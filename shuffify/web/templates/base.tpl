@@ -9,6 +9,9 @@
 % end
 <link rel="icon" href="{{asset('favicon.svg')}}" type="image/svg+xml">
 <link rel="stylesheet" href="{{asset('shuffify.css')}}">
+% for sheet in styles:
+<link rel="stylesheet" href="{{asset(sheet)}}">
+% end
 % for script in scripts:
 <script src="{{asset(script)}}" defer></script>
 % end
@@ -27,6 +30,7 @@
   <nav aria-label="Main">
     <a href="/"{{!' aria-current="page"' if page == 'dashboard' else ''}}>Playlists</a>
     <a href="/schedules"{{!' aria-current="page"' if page == 'schedules' else ''}}>Schedules</a>
+    <a href="/rules"{{!' aria-current="page"' if page == 'rules' else ''}}>Rules</a>
     <a href="/activity"{{!' aria-current="page"' if page == 'activity' else ''}}>Activity</a>
     <a href="/settings"{{!' aria-current="page"' if page == 'settings' else ''}}>Settings</a>
   </nav>
