@@ -9,7 +9,8 @@ automatic snapshots off):
   does not say (shuffify.web.routes.tools.written);
 - auto_snapshots_kept: how many automatic snapshots per playlist
   shuffify.playlists.snapshots keeps;
-- timezone: the zone the pages show times in;
+- timezone: the zone the pages show times in, and cron schedules run in (a change
+  reschedules them through ZONE_LISTENERS);
 - theme: the pages' colours (a data-theme attribute on <html>).
 
 A user without a row has the defaults; the row is made on the first change.
@@ -18,6 +19,7 @@ it), all or nothing.
 """
 
 import zoneinfo
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import cache
 
@@ -39,6 +41,10 @@ THEMES = ("light", "dark", "system")
 MIN_KEPT, MAX_KEPT = 1, 200
 VISIT_GAP = timedelta(minutes=30)  # reloads within this are the same visit
 MAX_PREFERENCE_IDS = 2000
+# listener(user, zone, now), called inside the transaction that changes a user's time zone.
+# shuffify.scheduling.schedules adds itself here when imported (accounts may not import
+# scheduling); the web app imports it with its routes, settings among them.
+ZONE_LISTENERS: list[Callable[[User, str, datetime], None]] = []
 
 
 def row_of(user: User) -> UserSettings | None:
@@ -70,6 +76,9 @@ def update(user: User, changes: dict) -> dict:
             setattr(row, name, new)
         row.updated_at = utcnow()
         row.save()
+        if checked.get("timezone", current["timezone"]) != current["timezone"]:
+            for listener in ZONE_LISTENERS:
+                listener(user, checked["timezone"], row.updated_at)
     return {**current, **checked}
 
 

@@ -26,8 +26,8 @@ import peewee as pw
 
 from shuffify.accounts import activity
 from shuffify.database import is_sqlite, write_transaction
-from shuffify.models import JobExecution, Schedule, User
-from shuffify.scheduling.schedules import next_run
+from shuffify.models import JobExecution, Schedule, ScheduleType, User
+from shuffify.scheduling.schedules import next_run, zone_of
 
 KEEP_EXECUTIONS = 100
 MAX_FAILURES = 5
@@ -57,10 +57,15 @@ def claim(now: datetime, lease: timedelta) -> tuple[Schedule, JobExecution] | No
 
 
 def _following_run(schedule: Schedule, now: datetime) -> datetime | None:
-    """The next due time in phase, or None when the stored timing is unusable (it is then
-    paused with the reason, so one bad row never stops the runner)."""
+    """The next due time in phase (a cron expression's in its owner's time zone), or None
+    when the stored timing is unusable (it is then paused with the reason, so one bad row
+    never stops the runner)."""
+    cron = schedule.schedule_type == ScheduleType.CRON
+    zone = zone_of(schedule.user_id) if cron else "UTC"
     try:
-        return next_run(schedule.schedule_type, schedule.schedule_value, now, schedule.next_run_at)
+        return next_run(
+            schedule.schedule_type, schedule.schedule_value, now, schedule.next_run_at, zone
+        )
     except (ValueError, KeyError) as error:
         Schedule.update(
             is_enabled=False,

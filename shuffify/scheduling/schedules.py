@@ -4,15 +4,26 @@ Every create and every PATCH validates the whole (merged) schedule the same
 way: job type, a target the user can edit (checked with Spotify), sources
 for a raid (its own, or else the target's upstream sources), an algorithm
 with parameters valid for it for a shuffle, and an interval name or a
-5-field cron expression (croniter; times are naive UTC like every column).
+5-field cron expression (croniter).
 
 Interval schedules keep their phase: the next run is the previous due time
 plus whole intervals, so a restart changes nothing, and runs missed while no
 process was up coalesce into one.
+
+A cron expression is read in its owner's time zone (the timezone setting),
+and its next run is stored as naive UTC like every column: "0 9 * * *" runs
+at 08:00 UTC in a London summer and 09:00 UTC in its winter. A wall time that
+a spring-forward skips runs once, when the gap ends; one that a fall-back
+repeats runs once, at its first occurrence. When the owner changes their
+time zone, their cron schedules that are not yet due get a new next run in
+the same transaction (user_settings.ZONE_LISTENERS: accounts may not import
+scheduling, so this module hooks itself in).
 """
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from shuffify.accounts import user_settings
 from shuffify.checks import known_fields, storable, whole_number
 from shuffify.database import write_transaction
 from shuffify.errors import Conflict, NotFound, Refused
@@ -58,16 +69,80 @@ SHUFFLES = (JobType.SHUFFLE, JobType.RAID_AND_SHUFFLE)
 
 
 def next_run(
-    schedule_type: str, value: str, now: datetime, due: datetime | None = None
+    schedule_type: str,
+    value: str,
+    now: datetime,
+    due: datetime | None = None,
+    zone: str = "UTC",
 ) -> datetime:
-    """The first run time after now; for an interval, in phase with `due`."""
+    """The first run time after now (naive UTC): a cron expression read in `zone`, an
+    interval in phase with `due`."""
     if schedule_type == ScheduleType.CRON:
-        return _croniter()(value, now).get_next(datetime)
+        return next_cron_run(value, now, zone)
     interval = INTERVALS[IntervalValue(value)]
     if due is None:
         return now + interval
     missed = max(0, (now - due) // interval + 1)
     return due + missed * interval
+
+
+def next_cron_run(value: str, now: datetime, zone: str) -> datetime:
+    """The first instant after now (both naive UTC) whose wall time in `zone` matches the
+    cron expression, a wall time skipped by a spring-forward counting as the gap's end and
+    one repeated by a fall-back as its first occurrence only (so each runs once)."""
+    tz = ZoneInfo(zone)
+    wall_now = now.replace(tzinfo=UTC).astimezone(tz).replace(tzinfo=None)
+    walls = _croniter()(value, wall_now)
+    while True:
+        instant = _instant(walls.get_next(datetime), tz)
+        if instant > now:  # after a fall-back, wall_now can come before repeated wall times
+            return instant
+
+
+def _instant(wall: datetime, tz: ZoneInfo) -> datetime:
+    """The naive UTC instant of a wall time in tz: the first of two after a fall-back; for a
+    wall time a spring-forward skips, the instant the clocks jumped."""
+    first = wall.replace(tzinfo=tz).astimezone(UTC)
+    if first.astimezone(tz).replace(tzinfo=None) == wall:
+        return first.replace(tzinfo=None)
+    # In a gap, fold=0 reads the wall time with the offset before the jump (an instant after
+    # it) and fold=1 with the offset after (an instant before it): halve the seconds between.
+    before = int(wall.replace(tzinfo=tz, fold=1).timestamp())
+    after = int(first.timestamp())
+    jumped = datetime.fromtimestamp(after, tz).utcoffset()
+    while after - before > 1:
+        middle = (before + after) // 2
+        if datetime.fromtimestamp(middle, tz).utcoffset() == jumped:
+            after = middle
+        else:
+            before = middle
+    return datetime.fromtimestamp(after, UTC).replace(tzinfo=None)
+
+
+def zone_of(user: User | int) -> str:
+    """The time zone the user's cron schedules run in: their timezone setting."""
+    return user_settings.value(user, "timezone")
+
+
+def reschedule(user: User, zone: str, now: datetime) -> None:
+    """Give the user's enabled cron schedules that are not due yet their next run in `zone`.
+
+    Called inside the settings change's transaction; a due one keeps its time (the claim
+    that runs it computes the following run in the new zone).
+    """
+    waiting = Schedule.select(Schedule.id, Schedule.schedule_value).where(
+        (Schedule.user == user)
+        & Schedule.is_enabled
+        & (Schedule.schedule_type == ScheduleType.CRON)
+        & (Schedule.next_run_at.is_null() | (Schedule.next_run_at > now))
+    )
+    for schedule in waiting:
+        Schedule.update(next_run_at=next_cron_run(schedule.schedule_value, now, zone)).where(
+            Schedule.id == schedule.id
+        ).execute()
+
+
+user_settings.ZONE_LISTENERS.append(reschedule)
 
 
 def _croniter():
@@ -77,10 +152,14 @@ def _croniter():
     return croniter
 
 
-def as_dict(schedule: Schedule) -> dict:
+def as_dict(schedule: Schedule, zone: str | None = None) -> dict:
+    """The API's schedule; "timezone" is the zone a cron expression runs in (null for an
+    interval). zone: the owner's, when the caller has read it already."""
     data = schedule.to_dict()
     data.pop("lease_until")
     data["running"] = schedule.lease_until is not None
+    cron = schedule.schedule_type == ScheduleType.CRON
+    data["timezone"] = (zone or zone_of(schedule.user_id)) if cron else None
     return data
 
 
@@ -92,8 +171,10 @@ def owned(user: User, schedule_id: int) -> Schedule:
 
 
 def list_for(user: User) -> list[dict]:
+    zone = zone_of(user)
     return [
-        as_dict(s) for s in Schedule.select().where(Schedule.user == user).order_by(Schedule.id)
+        as_dict(s, zone)
+        for s in Schedule.select().where(Schedule.user == user).order_by(Schedule.id)
     ]
 
 
@@ -165,6 +246,7 @@ def validate(spotify: Spotify, user: User, data: dict, now: datetime) -> dict:
     if not isinstance(enabled, bool):
         raise Refused("is_enabled must be true or false")
     meta = check_editable(spotify, user, target)
+    zone = zone_of(user) if schedule_type == ScheduleType.CRON else "UTC"
     return {
         "job_type": job_type,
         "target_playlist_id": target,
@@ -175,7 +257,7 @@ def validate(spotify: Spotify, user: User, data: dict, now: datetime) -> dict:
         "schedule_type": schedule_type,
         "schedule_value": value,
         "is_enabled": enabled,
-        "next_run_at": next_run(schedule_type, value, now) if enabled else None,
+        "next_run_at": next_run(schedule_type, value, now, zone=zone) if enabled else None,
         "rule_id": rule_id,
     }
 

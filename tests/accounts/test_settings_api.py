@@ -5,8 +5,12 @@ only the fields it names and a bad one is a 400 naming it (nothing changed), unk
 fields too; auto_snapshots_kept prunes a playlist's automatic snapshots to that number;
 keep_added_dates is the default of shuffle, save and undo when the request does not say
 (and the request still wins); default_algorithm is preselected by the dashboard; theme and
-timezone reach every page as attributes of <html>; a settings change is an activity row.
+timezone reach every page as attributes of <html>; timezone is the zone cron schedules run
+in (a change moves their next run); a settings change is an activity row.
 """
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -140,6 +144,26 @@ def test_theme_and_timezone_reach_every_page(ada, path):
     ok(ada.patch("/api/settings", {"theme": "dark", "timezone": "Asia/Tokyo"}))
     page = ada.get(path).raw.decode()
     assert '<html lang="en" data-theme="dark" data-timezone="Asia/Tokyo">' in page
+
+
+def test_timezone_is_the_zone_cron_schedules_run_in(ada, fake_spotify):
+    body = {
+        "job_type": "shuffle",
+        "target_playlist_id": new_playlist(fake_spotify, 2),
+        "algorithm_name": "basic",
+        "schedule_type": "cron",
+        "schedule_value": "0 9 * * *",
+    }
+    created = ok(ada.post("/api/schedules", body), 201)
+    assert created["timezone"] == "UTC"
+    asked = datetime.now(UTC).replace(tzinfo=None)
+    ok(ada.patch("/api/settings", {"timezone": "Asia/Tokyo"}))
+    moved = ok(ada.get(f"/api/schedules/{created['id']}"))
+    assert moved["timezone"] == "Asia/Tokyo"
+    next_run = datetime.fromisoformat(moved["next_run_at"])
+    assert next_run > asked and moved["next_run_at"] != created["next_run_at"]
+    tokyo = next_run.replace(tzinfo=UTC).astimezone(ZoneInfo("Asia/Tokyo"))
+    assert (tokyo.hour, tokyo.minute) == (9, 0)
 
 
 def test_a_settings_change_is_an_activity_row(ada):
