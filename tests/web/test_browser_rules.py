@@ -125,7 +125,11 @@ def test_a_ready_made_rule_in_three_clicks_previewed_saved_run_scheduled_and_del
     expect(runs.first).to_have_attribute("data-status", "success")
 
     card.get_by_role("button", name="Schedule: Newest 100").click()
-    card.get_by_label("Run “Newest 100” automatically").select_option("weekly")
+    timing = card.get_by_label("Run “Newest 100” automatically")
+    expect(timing.locator("option")).to_have_text(
+        ["Every hour", "Every day", "Every morning at 7:00", "Every week"]
+    )
+    timing.select_option("weekly")
     card.get_by_role("button", name="Create schedule").click()
     expect(status(page)).to_contain_text("Scheduled “Newest 100”: it runs every week")
     expect(card.locator(".next-run")).to_contain_text("then every week")
@@ -144,7 +148,7 @@ def test_a_ready_made_rule_in_three_clicks_previewed_saved_run_scheduled_and_del
     assert api(page, site, "GET", "/api/schedules")["schedules"] == []
 
 
-def test_the_morning_template_adds_new_tracks_and_offers_a_daily_schedule(page, site):
+def test_the_morning_template_adds_new_tracks_and_offers_a_schedule_every_morning(page, site):
     morning, deep = site.fake.playlist_uris(MORNING_RUN), site.fake.playlist_uris(DEEP_FOCUS)
     new = [uri for uri in dict.fromkeys(deep) if uri not in morning]
     sign_in(page, site)
@@ -170,16 +174,19 @@ def test_the_morning_template_adds_new_tracks_and_offers_a_daily_schedule(page, 
     page.get_by_role("button", name="Save rule").click()
 
     offer = page.locator("#offer")
-    expect(offer).to_contain_text("Saved “Morning raid”. Run it automatically, every day?")
-    expect(offer.get_by_role("button", name="Yes, every day")).to_be_focused()
+    expect(offer).to_contain_text(
+        "Saved “Morning raid”. Run it automatically, every morning at 7:00?"
+    )
+    expect(offer.get_by_role("button", name="Yes, every morning at 7:00")).to_be_focused()
     page.keyboard.press("Enter")
-    expect(status(page)).to_contain_text("it runs every day")
+    expect(status(page)).to_contain_text("it runs every morning at 7:00")
     expect(offer).to_be_hidden()
     schedule = api(page, site, "GET", "/api/schedules")["schedules"][0]
     rule = api(page, site, "GET", "/api/rules")["rules"][0]
     assert (schedule["job_type"], schedule["rule_id"]) == ("rule", rule["id"])
-    assert (schedule["schedule_type"], schedule["schedule_value"]) == ("interval", "daily")
-    expect(rule_card(page, "Morning raid").locator(".next-run")).to_contain_text("then every day")
+    assert (schedule["schedule_type"], schedule["schedule_value"]) == ("cron", "0 7 * * *")
+    card = rule_card(page, "Morning raid")
+    expect(card.locator(".next-run")).to_contain_text("then every morning at 7:00")
 
     run_now(page, "Morning raid")
     assert site.fake.playlist_uris(MORNING_RUN) == morning + new
@@ -222,6 +229,19 @@ def test_a_refused_value_is_shown_in_the_apis_words_next_to_its_input(page, site
         {"type": "added_within_days", "days": 14},
     ]
     assert saved["order"]["algorithm"] == "artist_spacing"  # the user's default algorithm
+
+    rule_card(page, "Too far back").get_by_role("button", name="Edit Too far back").click()
+    expect(page.get_by_role("heading", name="Edit “Too far back”")).to_be_visible()
+    expect(days).to_have_value("14")
+    days.fill("7")
+    page.get_by_label("Then order the tracks").select_option("")
+    page.get_by_role("button", name="Save changes").click()
+    expect(status(page)).to_have_text("Saved “Too far back”.")
+    edited = api(page, site, "GET", f"/api/rules/{saved['id']}")
+    assert (edited["filters"][1]["days"], edited["order"]) == (7, None)
+    expect(rule_card(page, "Too far back").locator("dl")).to_contain_text(
+        "Only tracks added in the last 7 days"
+    )
 
 
 def test_liked_songs_need_the_permission_then_the_mix_keeps_the_last_30_days(page, site, console):

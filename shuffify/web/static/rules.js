@@ -47,6 +47,7 @@
   const TIMINGS = {
     hourly: { schedule_type: "cron", schedule_value: "0 * * * *", words: "every hour" },
     daily: { schedule_type: "interval", schedule_value: "daily", words: "every day" },
+    morning: { schedule_type: "cron", schedule_value: "0 7 * * *", words: "every morning at 7:00" }, // in the user's time zone
     weekly: { schedule_type: "interval", schedule_value: "weekly", words: "every week" },
   };
   const INTERVALS = { every_6h: "every 6 hours", every_12h: "every 12 hours", every_3d: "every 3 days" };
@@ -304,7 +305,7 @@
       newest: [{ name: "Newest 100", sources: [{ type: "target" }], filters: [{ type: "limit", count: 100, from: "newest" }],
         order: null, sink: { mode: "replace" } }, () => $("rule-target")],
       morning: [{ name: "Morning raid", sources: [{ type: "playlist", playlist_id: other }], filters: [{ type: "dedupe", match: "same_song" }],
-        order: null, sink: { mode: "append_new" }, offer: "daily" }, () => $("rule-target")],
+        order: null, sink: { mode: "append_new" }, offer: "morning" }, () => $("rule-target")],
       liked: [{ name: "Recent likes mix", sources: [{ type: "liked" }], filters: [{ type: "added_within_days", days: 30 }],
         order: defaultOrder() || { algorithm: "basic", params: {} }, sink: { mode: "replace" }, offer: "weekly" }, () => $("rule-target")],
       search: [{ name: "New from a search", sources: [{ type: "search", query: "", limit: 20 }], filters: [{ type: "dedupe", match: "same_song" }],
@@ -495,7 +496,7 @@
   function timingWords(s) {
     const known = Object.values(TIMINGS).find((t) => t.schedule_type === s.schedule_type && t.schedule_value === s.schedule_value);
     if (known) return known.words;
-    return s.schedule_type === "cron" ? `cron “${s.schedule_value}” (UTC)` : INTERVALS[s.schedule_value] || s.schedule_value;
+    return s.schedule_type === "cron" ? `at the times of “${s.schedule_value}”` : INTERVALS[s.schedule_value] || s.schedule_value;
   }
 
   function badge(status) {
