@@ -727,3 +727,39 @@ def test_011_upgrades_a_database_holding_data_and_keeps_it(db_url, tmp_path):
     assert not {"rules", "rule_runs", "rule_inbox"} & tables(db_url)
     assert query(db_url, kept) == before
     assert "rule_id" not in {name for name, _, _ in columns(db_url, "schedules")}
+
+
+# --- 014: the snapshot listing's index, on a database that holds snapshots --------------------
+
+
+def test_014_keeps_the_snapshots_and_lists_them_from_the_new_index(db_url):
+    migrate_to(db_url, "013_pins")
+    query(
+        db_url,
+        "INSERT INTO users (spotify_id, created_at, updated_at, needs_signin) "
+        "VALUES ('kept-user', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, %s)",
+        False,
+    )
+    [(user_id,)] = query(db_url, "SELECT id FROM users WHERE spotify_id = 'kept-user'")
+    blob = psycopg2.Binary(b"\x01order") if not is_sqlite(db_url) else b"\x01order"
+    for label in ("older", "newer"):
+        query(
+            db_url,
+            "INSERT INTO playlist_snapshots (user_id, playlist_id, kind, label, item_count, uris, "
+            "created_at) VALUES (%s, 'pl-1', 'manual', %s, 1, %s, CURRENT_TIMESTAMP)",
+            user_id,
+            label,
+            blob,
+        )
+    kept = "SELECT id, label, item_count, uris FROM playlist_snapshots ORDER BY id"
+    before = [(id_, label, count, bytes(uris)) for id_, label, count, uris in query(db_url, kept)]
+    assert migrate_to(db_url, "014_snapshot_listing_index") == ["014_snapshot_listing_index"]
+    after = [(id_, label, count, bytes(uris)) for id_, label, count, uris in query(db_url, kept)]
+    assert after == before and len(after) == 2
+    found = {cols for cols, _ in indexes(db_url, "playlist_snapshots").values()}
+    assert ("user_id", "playlist_id", "created_at", "id") in found
+    assert ("user_id", "playlist_id") not in found
+    rollback(db_url)
+    found = {cols for cols, _ in indexes(db_url, "playlist_snapshots").values()}
+    assert ("user_id", "playlist_id") in found
+    assert ("user_id", "playlist_id", "created_at", "id") not in found

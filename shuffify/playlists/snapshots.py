@@ -102,7 +102,10 @@ def _check_room(user: User) -> None:
 
 def _prune(user: User, playlist_id: str) -> None:
     autos = of_playlist(user, playlist_id).where(PlaylistSnapshot.kind == AUTO)
-    kept = [row.id for row in autos.limit(user_settings.value(user, "auto_snapshots_kept"))]
+    newest = autos.select(PlaylistSnapshot.id).limit(
+        user_settings.value(user, "auto_snapshots_kept")
+    )
+    kept = [row.id for row in newest]
     PlaylistSnapshot.delete().where(
         (PlaylistSnapshot.user == user)
         & (PlaylistSnapshot.playlist_id == playlist_id)
@@ -151,6 +154,15 @@ def uris_of(row: PlaylistSnapshot) -> list[str | None]:
     return snapshot_codec.decode(bytes(row.uris))
 
 
+SUMMARY_FIELDS = (
+    PlaylistSnapshot.id,
+    PlaylistSnapshot.kind,
+    PlaylistSnapshot.label,
+    PlaylistSnapshot.item_count,
+    PlaylistSnapshot.created_at,
+)
+
+
 def summary(row: PlaylistSnapshot) -> dict:
     """A snapshot as listed: {"id", "kind", "label", "item_count", "created_at"}."""
     return {
@@ -168,4 +180,6 @@ def details(row: PlaylistSnapshot) -> dict:
 
 
 def listing(user: User, playlist_id: str) -> list[dict]:
-    return [summary(row) for row in of_playlist(user, playlist_id)]
+    """The summaries, newest first, read without the orders (160 KB each at 10,000 items)."""
+    rows = of_playlist(user, playlist_id).select(*SUMMARY_FIELDS)
+    return [summary(row) for row in rows]
