@@ -114,8 +114,15 @@ def test_a_ready_made_rule_in_three_clicks_previewed_saved_run_scheduled_and_del
         None,
     )
 
+    card.get_by_role("button", name="Preview: Newest 100").click()
+    expect(card.locator(".rule-panel .summary")).to_have_text(
+        "“Everything, Ever” would have 100 tracks: +0 added, \N{MINUS SIGN}900 removed."
+    )
+    listed = card.locator(".rule-panel .removed li[data-uri]")
+    expect(listed).to_have_count(50)
     expected = api(page, site, "POST", f"/api/rules/{rule['id']}/preview")["track_uris"]
     assert len(expected) == 100
+    assert not set(expected) & set(listed.evaluate_all("r => r.map(e => e.dataset.uri)"))
     run_now(page, "Newest 100")
     assert site.fake.playlist_uris(EVERYTHING) == expected
     expect(status(page)).to_contain_text("0 tracks added, 900 removed")
