@@ -4,11 +4,15 @@ On SQLite and PostgreSQL against the fake Spotify. Covered: the defaults; a PATC
 only the fields it names and a bad one is a 400 naming it (nothing changed), unknown
 fields too; auto_snapshots_kept prunes a playlist's automatic snapshots to that number;
 keep_added_dates is the default of shuffle, save and undo when the request does not say
-(and the request still wins); default_algorithm is preselected by the dashboard; theme and
+(and the request still wins); default_algorithm is preselected by the dashboard and the
+new-schedule form (tests/web/test_browser_schedules_defaults.py in a browser); theme and
 timezone reach every page as attributes of <html>; timezone is the zone cron schedules run
 in (a change moves their next run); a settings change is an activity row.
 """
 
+import html
+import json
+import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -137,6 +141,15 @@ def test_default_algorithm_is_preselected_on_the_dashboard(ada):
     ok(ada.patch("/api/settings", {"default_algorithm": "album_sequence"}))
     page = ada.get("/").raw.decode()
     assert 'data-default-algorithm="album_sequence"' in page
+
+
+def test_default_algorithm_is_preselected_in_new_schedules(ada):
+    body = {"default_algorithm": "artist_spacing", "default_params": {"min_spacing": 4}}
+    ok(ada.patch("/api/settings", body))
+    page = ada.get("/schedules").raw.decode()
+    assert 'data-default-algorithm="artist_spacing"' in page
+    [params] = re.findall(r'data-default-params="([^"]*)"', page)
+    assert json.loads(html.unescape(params))["min_spacing"] == 4
 
 
 @pytest.mark.parametrize("path", ["/", "/settings", "/activity", "/schedules", "/privacy"])

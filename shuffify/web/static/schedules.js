@@ -1,9 +1,12 @@
-/* Schedules: the list with next and last runs, create and edit, pause and resume, run now,
-   delete, and each schedule's history. */
+/* Schedules: the list with next and last runs (in the user's time zone), create and edit, pause
+   and resume, run now, delete, and each schedule's history. A new schedule's algorithm is the
+   user's default (data-default-algorithm and data-default-params, as on the dashboard). */
 (function () {
   "use strict";
-  const { api, say, fail, busy, el, plural, when, algorithmForm } = window.Shuffify;
+  const { api, say, fail, busy, el, plural, algorithmForm } = window.Shuffify;
   const $ = (id) => document.getElementById(id);
+  const ZONE = document.documentElement.dataset.timezone || "UTC";
+  const DEFAULTS = document.querySelector(".schedules").dataset;
 
   const JOBS = { shuffle: "Shuffle", raid: "Raid", raid_and_shuffle: "Raid and shuffle" };
   const INTERVALS = { every_6h: "Every 6 hours", every_12h: "Every 12 hours", daily: "Daily", every_3d: "Every 3 days", weekly: "Weekly" };
@@ -37,7 +40,14 @@
   }
 
   function timing(s) {
-    return s.schedule_type === "cron" ? `Cron “${s.schedule_value}” (UTC)` : INTERVALS[s.schedule_value] || s.schedule_value;
+    return s.schedule_type === "cron" ? `Cron “${s.schedule_value}” (${s.timezone || ZONE})` : INTERVALS[s.schedule_value] || s.schedule_value;
+  }
+
+  /* A naive UTC timestamp of the API, shown in the user's time zone (the settings'). */
+  function when(iso) {
+    if (!iso) return "never";
+    const text = new Date(iso + "Z").toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short", timeZone: ZONE });
+    return el("time", { datetime: iso }, text);
   }
 
   function statusBadge(status) {
@@ -222,10 +232,16 @@
     say(`Editing “${s.target_playlist_name || s.target_playlist_id}”: change the form, then Save changes.`);
   }
 
+  /* The user's default algorithm and parameters, else the first algorithm's defaults. */
+  function preselect() {
+    if (DEFAULTS.defaultAlgorithm) inputs.set(DEFAULTS.defaultAlgorithm, JSON.parse(DEFAULTS.defaultParams || "{}"));
+    else inputs.set($("algorithm").value);
+  }
+
   function stopEditing() {
     editing = null;
     form.reset();
-    if (inputs) inputs.set($("algorithm").value);
+    if (inputs) preselect();
     $("form-heading").textContent = "New schedule";
     submit.textContent = "Create schedule";
     cancel.hidden = true;
@@ -285,6 +301,7 @@
       algorithmTitles = Object.fromEntries(algorithms.map((a) => [a.name, a.title]));
       fillPlaylists();
       inputs = await algorithmForm($("algorithm"), $("params"), $("algorithm-description"), "schedule");
+      preselect();
       await refresh();
     });
   }

@@ -1,8 +1,10 @@
 % rebase('base.tpl')
+% import json
 <h1>Schedules</h1>
 <p class="intro">Shuffle a playlist, or add new tracks to it from other playlists ("raid"), on a
-timer. Times are shown in your browser's time zone; cron expressions are in UTC.</p>
-<div class="schedules">
+timer. Times are shown, and cron expressions run, in your time zone ({{prefs['timezone']}}: change it in
+<a href="/settings">Settings</a>).</p>
+<div class="schedules" data-default-algorithm="{{prefs['default_algorithm'] or ''}}" data-default-params="{{json.dumps(prefs['default_params'] or {})}}">
   <section aria-labelledby="list-heading">
     <h2 id="list-heading">Your schedules <span id="schedule-count" class="muted"></span></h2>
     <p id="schedules-loading" class="muted">Loading…</p>
@@ -43,10 +45,10 @@ timer. Times are shown in your browser's time zone; cron expressions are in UTC.
           <option value="every_3d">Every 3 days</option>
           <option value="weekly">Weekly</option>
         </select>
-        <div class="radio"><input type="radio" id="timing-cron" name="schedule_type" value="cron"><label for="timing-cron">Cron expression (UTC)</label></div>
+        <div class="radio"><input type="radio" id="timing-cron" name="schedule_type" value="cron"><label for="timing-cron">Cron expression ({{prefs['timezone']}})</label></div>
         <label for="cron" class="visually-hidden">Cron expression</label>
         <input id="cron" name="cron" type="text" placeholder="0 7 * * 1-5" autocomplete="off" aria-describedby="cron-help">
-        <p id="cron-help" class="small muted">Five fields: minute hour day month weekday, in UTC.</p>
+        <p id="cron-help" class="small muted">Five fields: minute hour day month weekday, in {{prefs['timezone']}}. A time the clocks skip runs when they jump; one they repeat runs once.</p>
       </fieldset>
       <div class="actions">
         <button type="submit" class="primary" id="schedule-submit">Create schedule</button>
