@@ -10,6 +10,8 @@ Every test fails on a console error it does not name.
 # The fixtures are imported by name, so the tests' parameters shadow them.
 # ruff: noqa: F811
 
+import re
+
 import pytest
 from demo_data import DEMO_USER, playlist_id
 from test_browser import (  # noqa: F401  (fixtures are found by name)
@@ -279,6 +281,9 @@ def test_liked_songs_need_the_permission_then_the_mix_keeps_the_last_30_days(pag
     )
     added = preview.locator(".diff-side.added li").evaluate_all("r => r.map(e => e.dataset.uri)")
     assert sorted(added) == sorted(t["uri"] for t in recent)
+    for track in recent:  # named, or else a link to the track on Spotify
+        item = preview.locator(f'.diff-side.added li[data-uri="{track["uri"]}"]')
+        expect(item).to_contain_text(re.compile(f"{track['name']}|Track {track['id']}"))
     expect(preview.locator(".source-report")).to_have_text("My Liked Songs: 4 tracks")
     assert len(site.fake.playlist_uris(ROAD_TRIP)) == 40
 

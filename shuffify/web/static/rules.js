@@ -401,11 +401,18 @@
     return names;
   }
 
+  /* A track by name, or a link to it on Spotify when the preview did not name it. */
+  function trackItem(uri, t) {
+    if (t) return el("li", { "data-uri": uri }, trackName(t));
+    const [, kind, id] = uri.split(":");
+    if (kind !== "track" && kind !== "episode") return el("li", { "data-uri": uri }, uri);
+    return el("li", { "data-uri": uri }, el("a", { href: `https://open.spotify.com/${kind}/${encodeURIComponent(id)}`,
+      target: "_blank", rel: "noopener" }, `${kind === "track" ? "Track" : "Episode"} ${id}`),
+    el("span", { class: "muted small" }, " (open in Spotify)"));
+  }
+
   function trackList(uris, names, cls, heading) {
-    const shown = uris.slice(0, SHOWN).map((uri) => {
-      const t = names.get(uri);
-      return el("li", { "data-uri": uri }, t ? trackName(t) : uri);
-    });
+    const shown = uris.slice(0, SHOWN).map((uri) => trackItem(uri, names.get(uri)));
     if (uris.length > SHOWN) shown.push(el("li", { class: "muted" }, `and ${plural(uris.length - SHOWN, "more track")}`));
     return el("section", { class: `diff-side ${cls}` },
       el("h4", {}, `${heading} (${uris.length.toLocaleString()})`),
