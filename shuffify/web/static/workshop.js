@@ -236,8 +236,9 @@
     paint();
     const item = rendered.get(focusKey);
     if (!item) return;
-    const wanted = item.querySelector(`button[data-action="${action}"]`);
-    const target = wanted && !wanted.disabled ? wanted : item.querySelector("button:not(:disabled)");
+    const other = { up: "down", down: "up" }[action]; // at either end, the other move
+    const usable = (name) => item.querySelector(`button[data-action="${name}"]:not(:disabled)`);
+    const target = usable(action) || (other && usable(other)) || item.querySelector("button:not(:disabled)");
     if (target && document.activeElement !== target) target.focus({ preventScroll: true });
   }
 
