@@ -660,7 +660,7 @@
     const apply = el("button", { type: "button", class: "danger", id: "dedupe-apply" }, `Remove ${count} from Spotify`);
     apply.addEventListener("click", () => removeDuplicates(choice, apply));
     box.replaceChildren(
-      el("p", {}, `${count} to remove, in ${plural(data.groups.length, "group")}. In each group the copy marked Keep stays where it is.`),
+      el("p", {}, `${count} to remove, in ${plural(data.groups.length, "group")}. In each group the copy marked Keep stays where it is (positions as on Spotify).`),
       el("ol", { class: "dupe-groups" }, data.groups.map(duplicateGroup)),
       skippedNote(data.skipped) || "",
       el("div", { class: "actions" }, apply));
