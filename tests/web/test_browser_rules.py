@@ -243,11 +243,15 @@ def test_a_refused_value_is_shown_in_the_apis_words_next_to_its_input(page, site
     expect(page.get_by_role("heading", name="Edit “Too far back”")).to_be_visible()
     expect(days).to_have_value("14")
     days.fill("7")
+    page.get_by_role("button", name="Move up: Added recently").click()
+    expect(page.locator("#filters li.step").first).to_have_attribute(
+        "data-type", "added_within_days"
+    )
     page.get_by_label("Then order the tracks").select_option("")
     page.get_by_role("button", name="Save changes").click()
     expect(status(page)).to_have_text("Saved “Too far back”.")
     edited = api(page, site, "GET", f"/api/rules/{saved['id']}")
-    assert (edited["filters"][1]["days"], edited["order"]) == (7, None)
+    assert (edited["filters"][0]["days"], edited["order"]) == (7, None)
     expect(rule_card(page, "Too far back").locator("dl")).to_contain_text(
         "Only tracks added in the last 7 days"
     )

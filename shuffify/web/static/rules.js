@@ -60,7 +60,7 @@
   let schedules = [];
   let editing = null; // the saved rule in the editor, or null for a new one
   let orderParams = {}; // the parameters kept for the order the editor was loaded with
-  let offer = null; // what a ready-made rule offers once saved: {timing}
+  let offer = null; // the schedule a ready-made rule offers once saved (a key of TIMINGS)
   const open = {}; // rule id -> the panel shown under it
 
   const playlistName = (id) => (playlists.find((p) => p.id === id) || {}).name || "a playlist you cannot change";
@@ -135,15 +135,15 @@
     }
     const row = el("li", { class: "step", "data-type": type }, sentence,
       el("div", { class: "step-actions" },
-        el("button", { type: "button", class: "quiet", "aria-label": `Move up: ${title}`, onclick: () => move(row, -1) }, "↑"),
+        el("button", { type: "button", class: "quiet", "aria-label": `Move up: ${title}`, onclick: () => moveUp(row) }, "↑"),
         el("button", { type: "button", class: "quiet", "aria-label": `Remove: ${title}`, onclick: () => { row.remove(); syncEditor(); } }, "✕")));
     return row;
   }
 
-  function move(row, by) {
-    const sibling = by < 0 ? row.previousElementSibling : row.nextElementSibling;
-    if (sibling) sibling.before(row);
+  function moveUp(row) {
+    if (row.previousElementSibling) row.previousElementSibling.before(row);
     syncEditor();
+    row.querySelector(".step-actions button:not(:disabled)").focus(); // the row's, where it went
   }
 
   function readStep(row) {
@@ -300,8 +300,7 @@
   function template(name) {
     const target = (playlists[0] || {}).id;
     const other = (playlists[1] || playlists[0] || {}).id;
-    const focusFirst = (selector) => () => $("editor").querySelector(selector);
-    const made = {
+    const [rule, focus] = {
       newest: [{ name: "Newest 100", sources: [{ type: "target" }], filters: [{ type: "limit", count: 100, from: "newest" }],
         order: null, sink: { mode: "replace" } }, () => $("rule-target")],
       morning: [{ name: "Morning raid", sources: [{ type: "playlist", playlist_id: other }], filters: [{ type: "dedupe", match: "same_song" }],
@@ -309,11 +308,10 @@
       liked: [{ name: "Recent likes mix", sources: [{ type: "liked" }], filters: [{ type: "added_within_days", days: 30 }],
         order: defaultOrder() || { algorithm: "basic", params: {} }, sink: { mode: "replace" }, offer: "weekly" }, () => $("rule-target")],
       search: [{ name: "New from a search", sources: [{ type: "search", query: "", limit: 20 }], filters: [{ type: "dedupe", match: "same_song" }],
-        order: null, sink: { mode: "inbox" } }, focusFirst('[data-param="query"]')],
+        order: null, sink: { mode: "inbox" } }, () => $("sources").querySelector('[data-param="query"]')],
       blank: [{ name: "", sources: [], filters: [], order: defaultOrder(), sink: { mode: "append_new" } }, () => $("rule-name")],
     }[name];
-    const [rule, focus] = made;
-    offer = rule.offer ? { timing: rule.offer } : null;
+    offer = rule.offer || null;
     openEditor({ ...rule, target_playlist_id: target }, false, focus);
   }
 
@@ -321,7 +319,10 @@
 
   function clearErrors() {
     for (const node of document.querySelectorAll("#rule-form .field-error")) node.remove();
-    for (const node of document.querySelectorAll('#rule-form [aria-invalid="true"]')) node.removeAttribute("aria-invalid");
+    for (const node of document.querySelectorAll('#rule-form [aria-invalid="true"]')) {
+      node.removeAttribute("aria-invalid");
+      node.removeAttribute("aria-describedby");
+    }
     $("form-error").hidden = true;
     $("signin-needed").hidden = true;
   }
@@ -476,7 +477,7 @@
     closeEditor();
     await refresh();
     say(`Saved “${saved.name}”.`);
-    if (wasNew && offer) showOffer(saved, offer.timing);
+    if (wasNew && offer) showOffer(saved, offer);
     const card = document.querySelector(`[data-rule-id="${saved.id}"] h3`);
     if (card && $("offer").hidden) card.focus();
   }
