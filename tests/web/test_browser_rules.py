@@ -270,12 +270,19 @@ def test_liked_songs_need_the_permission_then_the_mix_keeps_the_last_30_days(pag
     page.get_by_role("button", name="Preview", exact=True).click()
     notice = page.locator("#signin-needed")
     expect(notice).to_contain_text("Sign in again to let Shuffify read your Liked Songs.")
-    link = notice.get_by_role("link", name="Sign in again")
-    assert "login" in link.get_attribute("href")
+    refused = page.request.post(
+        site.url + "/api/rules/preview",
+        data={"name": "x", "target_playlist_id": ROAD_TRIP, "sources": [{"type": "liked"}]},
+        headers={"X-CSRF-Token": csrf(page)},
+    )
+    assert refused.status == 403
+    href = notice.get_by_role("link", name="Sign in again").get_attribute("href")
+    assert href == refused.json()["error"].get("signin_url", "/login")  # the API's link if given
 
-    link.click()  # the fake grants every scope asked for
-    page.wait_for_url(site.url + "/")
-    open_rules(page)
+    page.goto(site.url + href)  # the link: the fake grants every scope asked for
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    page.goto(site.url + "/rules")
+    expect(page.locator("#rules-loading")).to_be_hidden()
     page.get_by_role("button", name=LIKED).click()
     page.get_by_label("Playlist the rule changes").select_option(label="Road Trip")
     page.get_by_role("button", name="Preview", exact=True).click()
