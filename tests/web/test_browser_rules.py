@@ -16,6 +16,7 @@ import pytest
 from demo_data import DEMO_USER, playlist_id
 from test_browser import (  # noqa: F401  (fixtures are found by name)
     MORNING_RUN,
+    VINYL,
     WIDTHS,
     browser,
     console,
@@ -350,7 +351,8 @@ def test_the_inbox_is_accepted_and_dismissed_with_the_keyboard(page, site):
 def test_the_rules_page_fits_the_width_and_names_every_control(
     browser, console, site, width, screenshots
 ):
-    """The list with runs and an open inbox, then the editor with a preview."""
+    """The list (a withheld source named in a preview, an open inbox), then the editor with
+    a preview."""
     context, page = open_page(browser, console, width)
     try:
         sign_in(page, site)
@@ -365,6 +367,7 @@ def test_the_rules_page_fits_the_width_and_names_every_control(
                 "sources": [
                     {"type": "search", "query": "Delphine Roux", "limit": 12},
                     {"type": "playlist", "playlist_id": DEEP_FOCUS},
+                    {"type": "playlist", "playlist_id": VINYL},
                 ],
                 "combine": "alternate",
                 "filters": [
@@ -376,6 +379,11 @@ def test_the_rules_page_fits_the_width_and_names_every_control(
         )
         open_rules(page)
         run_now(page, "Road Trip finds from a long search name that wraps")
+        page.get_by_role("button", name="Preview: Road Trip finds").click()
+        withheld = page.locator(".rule-panel .source-report .withheld")
+        expect(withheld).to_have_count(1)
+        expect(withheld).to_contain_text("Tracks of “a playlist you cannot change”: not used, ")
+        expect(withheld).to_contain_text("Spotify shares only this playlist's details")
         page.get_by_role("button", name="Inbox: Road Trip finds").click()
         expect(page.locator(".inbox-list li").first).to_be_visible()
         page.evaluate("window.scrollTo(0, 0)")

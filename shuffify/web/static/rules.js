@@ -394,11 +394,11 @@
     const keep = (t) => { if (t && t.uri && t.name) names.set(t.uri, t); };
     Object.entries(preview.tracks || {}).forEach(([uri, t]) => keep({ uri, ...t }));
     (preview.staged || []).forEach(keep);
-    const wanted = [...preview.added, ...preview.removed, ...(preview.archived || [])];
+    const wanted = [...preview.added.slice(0, SHOWN), ...preview.removed.slice(0, SHOWN)]; // what is listed
     if (wanted.every((uri) => names.has(uri))) return names;
     const ids = new Set([rule.target_playlist_id, ...rule.sources.filter((s) => s.type === "playlist").map((s) => s.playlist_id)]);
     await Promise.all([...ids].map((id) => api("GET", `/api/playlists/${encodeURIComponent(id)}`)
-      .then((p) => (p.tracks || []).forEach(keep)).catch(() => null)));
+      .then((p) => (p.tracks || []).forEach(keep)).catch(() => null))); // names are a nicety: unnamed tracks link
     return names;
   }
 
