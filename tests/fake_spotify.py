@@ -357,9 +357,13 @@ class FakeSpotify:
         duration_ms: int = 200000,
         track_id: str | None = None,
         release_date: str | None = "2001-05-14",
+        explicit: bool | None = None,
     ) -> dict:
-        """A catalogue track; release_date None gives an album without one."""
+        """A catalogue track; release_date None gives an album without one; explicit None
+        makes about one track in four explicit (by its id, so the same id keeps its flag)."""
         track_id = track_id or _random_id()
+        if explicit is None:
+            explicit = hashlib.sha256(track_id.encode()).digest()[0] % 4 == 0
         album_id = _derived_id("album", album)
         album_object = {"id": album_id, "name": album, "images": [{"url": _image_url(album_id)}]}
         if release_date is not None:
@@ -373,6 +377,7 @@ class FakeSpotify:
             "artists": [_artist(artist) for artist in artists],
             "album": album_object,
             "duration_ms": duration_ms,
+            "explicit": explicit,
             "is_local": False,
         }
 
@@ -406,6 +411,7 @@ class FakeSpotify:
             "artists": [{"id": None, "name": artist, "uri": None}],
             "album": {"id": None, "name": album, "images": []},
             "duration_ms": duration_ms,
+            "explicit": False,
             "is_local": True,
         }
 

@@ -3,7 +3,8 @@
 Development Mode apps get a playlist's entries under `item` and its count
 under `items`; Extended Quota apps still get `track` and `tracks`. Both are
 read here, so nothing else in the app knows there are two. An entry's
-`added_at` and its album's `release_date` are kept: sorting by them needs them.
+`added_at` and its album's `release_date` are kept: sorting by them needs them;
+and `explicit` (false when Spotify does not say), which a rule can filter on.
 """
 
 METADATA_ONLY_REASON = (
@@ -36,6 +37,7 @@ def track_from_item(item: dict, is_local: bool = False) -> dict:
         "is_local": is_local or bool(item.get("is_local")),
         "image_url": first_image(images),
         "release_date": (item if episode else album).get("release_date"),
+        "explicit": bool(item.get("explicit")),
     }
 
 
@@ -51,6 +53,7 @@ def unavailable() -> dict:
         "is_local": False,
         "image_url": None,
         "release_date": None,
+        "explicit": False,
     }
 
 

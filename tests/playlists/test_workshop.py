@@ -32,7 +32,7 @@ from shuffify.playlists import changes
 
 TRACK_KEYS = {
     *("uri", "id", "name", "artists", "album", "duration_ms", "is_local", "image_url"),
-    "release_date",
+    *("release_date", "explicit"),
 }
 PLAYLIST_KEYS = {"id", "name", "owner_name", "image_url", "track_count"}
 WRITE_PATH = r"^/v1/playlists/[^/]+/items$"
