@@ -22,14 +22,13 @@ would be split between kept and removed is left alone and listed as skipped.
 """
 
 import re
-from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from shuffify.errors import Refused
 from shuffify.models import User
 from shuffify.playlists import changes, claims
-from shuffify.shuffle.sort import folded
+from shuffify.shuffle.sort import Folded, folded
 from shuffify.spotify import Spotify
 
 MATCHES = ("exact", "same_song")
@@ -58,8 +57,7 @@ def checked_options(body: dict) -> Options:
     return Options(match, keep, dry_run)
 
 
-@dataclass(frozen=True)
-class _Song:
+class _Song(NamedTuple):
     """What same_song compares, of one track."""
 
     kind: str
@@ -70,21 +68,35 @@ class _Song:
     duration_ms: int | None
 
 
+def _kind(uri: str) -> str:
+    if uri.startswith("spotify:track:"):
+        return "track"
+    return "local" if uri.startswith("spotify:local:") else uri.split(":")[1]
+
+
+def _name(name: object) -> tuple[str | None, str | None]:
+    """A name folded, and that without its version suffix."""
+    folded_name = folded(name)
+    if not folded_name or not ("-" in folded_name or ")" in folded_name or "]" in folded_name):
+        return folded_name, folded_name  # no suffix can match: skip the regular expression
+    return folded_name, SUFFIX.sub("", folded_name)
+
+
 def _song(track: dict) -> _Song:
     uri = track["uri"] or ""
-    kind = "local" if uri.startswith("spotify:local:") else uri.split(":")[1]
-    name = folded(track.get("name"))
-    base = SUFFIX.sub("", name) if name else None
+    name, base = _name(track.get("name"))
     artists = track.get("artists") or []
     artist = folded(artists[0]) if artists else None
-    return _Song(kind, artist, name, base, base != name, track.get("duration_ms"))
+    return _Song(_kind(uri), artist, name, base, base != name, track.get("duration_ms"))
 
 
 def same_song(a: dict, b: dict) -> bool:
     """Whether two tracks are the same recording by the rule in the module docstring."""
-    if a["uri"] == b["uri"]:
-        return True
-    first, second = _song(a), _song(b)
+    return a["uri"] == b["uri"] or _same(_song(a), _song(b))
+
+
+def _same(first: _Song, second: _Song) -> bool:
+    """same_song for two tracks of different URIs."""
     if first.kind != second.kind or first.kind == "episode" or first.name is None:
         return False
     if first.artist is None or first.artist != second.artist:
@@ -99,37 +111,81 @@ def _close(a: int | None, b: int | None) -> bool:
     return a is not None and b is not None and abs(a - b) <= DURATION_SLACK_MS
 
 
-def _bucket(track: dict, match: str) -> tuple:
-    """Tracks that may match share a bucket; same_song then compares within it."""
-    if match == "exact":
-        return ("uri", track["uri"])
-    song = _song(track)
-    if song.kind == "episode" or song.name is None:
-        return ("uri", track["uri"])
-    return (song.kind, song.artist, song.base)
-
-
 def find_groups(tracks: list[dict], match: str, keep: str) -> list[tuple[int, list[int]]]:
     """(kept position, removed positions) of each group of duplicates, by kept position."""
-    order: Iterable[int] = range(len(tracks))
-    if keep == "last":
-        order = reversed(range(len(tracks)))
-    buckets: dict[tuple, list[tuple[int, list[int]]]] = defaultdict(list)
+    groups: dict[int, list[int]] = {}
+    for position, kept in sorted(duplicates(tracks, match, keep).items()):
+        groups.setdefault(kept, []).append(position)
+    return sorted(groups.items())
+
+
+def duplicates(tracks: list[dict], match: str, keep: str) -> dict[int, int]:
+    """The position of each duplicate -> the position of the copy that stays.
+
+    Going through the tracks (from the end for keep "last"), each joins the first group
+    whose kept track is the same as it, or starts a group. Another copy of a URI joins
+    the group of its first copy.
+    """
+    order = range(len(tracks)) if keep == "first" else range(len(tracks) - 1, -1, -1)
+    songs = _Songs(tracks) if match == "same_song" else None
+    first: dict[str, int] = {}  # URI -> its first copy
+    kept_of: dict[int, int] = {}
     for position in order:
-        track = tracks[position]
-        if track["uri"] is None:
+        uri = tracks[position]["uri"]
+        if uri is None:
             continue  # an unavailable entry is no duplicate of anything
-        _place(buckets[_bucket(track, match)], tracks, position, match)
-    groups = [g for bucket in buckets.values() for g in bucket if g[1]]
-    return sorted((kept, sorted(removed)) for kept, removed in groups)
+        first_copy = first.setdefault(uri, position)
+        if first_copy != position:
+            kept_of[position] = kept_of.get(first_copy, first_copy)
+        elif songs is not None:
+            kept = songs.kept_for(position)
+            if kept is not None:
+                kept_of[position] = kept
+    return kept_of
 
 
-def _place(bucket: list, tracks: list[dict], position: int, match: str) -> None:
-    for kept, removed in bucket:
-        if match == "exact" or same_song(tracks[kept], tracks[position]):
-            removed.append(position)
-            return
-    bucket.append((position, []))
+class _Songs:
+    """The kept tracks of same_song's groups so far, by bucket.
+
+    Written for 100,000 tracks, where each step per track counts: a URI's song is
+    worked out once, at its first copy, and compared only with the kept tracks of its
+    bucket (one kind, first artist and name without suffix), the only ones same_song
+    can match. No object is kept per track but the bucket's key: on a large heap the
+    garbage collector's passes over such objects cost more than all the comparisons.
+    """
+
+    def __init__(self, tracks: list[dict]):
+        self.tracks = tracks
+        self.buckets: dict[tuple, int | list[int]] = {}  # kept tracks: one, or a list
+        self.fold = Folded()  # first artists, each folded once
+
+    def kept_for(self, position: int) -> int | None:
+        """The kept track of the first group tracks[position] is the same song as; or
+        None, and then it is kept, in its bucket."""
+        key = self._bucket(self.tracks[position])
+        if key is None:
+            return None
+        kept = self.buckets.setdefault(key, position)
+        if kept == position:
+            return None
+        if not isinstance(kept, list):
+            kept = self.buckets[key] = [kept]
+        song = _song(self.tracks[position])
+        for candidate in kept:
+            if _same(_song(self.tracks[candidate]), song):
+                return candidate
+        kept.append(position)
+        return None
+
+    def _bucket(self, track: dict) -> tuple | None:
+        """Tracks that may be the same song share a bucket; None: only by URI."""
+        artists = track.get("artists")
+        artist = self.fold[artists[0]] if artists else None
+        kind = _kind(track["uri"])
+        name, base = _name(track.get("name"))
+        if kind == "episode" or artist is None or name is None:
+            return None
+        return kind, artist, base
 
 
 def _splits_local_file(tracks: list[dict], kept: int, removed: list[int]) -> bool:

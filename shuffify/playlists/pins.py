@@ -11,6 +11,7 @@ back, and one that left the playlist is skipped and reported as missing.
 Expired pins are ignored and deleted whenever the pins are read.
 """
 
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -119,14 +120,18 @@ def _bad_until():
 
 
 def _matched(uris: list, pins: Sequence[Pin]) -> dict[Pin, int]:
-    """Each pin found in the playlist and the index of the copy it takes (the first free)."""
-    taken: set[int] = set()
+    """Each pin found in the playlist and the index of the copy it takes (the first free).
+    One pass over the playlist, however many pins: a rule orders 10,000 items around them."""
+    wanted = {pin.uri for pin in pins}
+    copies: dict[str, deque[int]] = {}
+    for index, uri in enumerate(uris):
+        if uri in wanted:
+            copies.setdefault(uri, deque()).append(index)
     found = {}
     for pin in pins:
-        index = next((i for i, uri in enumerate(uris) if uri == pin.uri and i not in taken), None)
-        if index is not None:
-            taken.add(index)
-            found[pin] = index
+        free = copies.get(pin.uri)
+        if free:
+            found[pin] = free.popleft()
     return found
 
 

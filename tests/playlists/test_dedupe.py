@@ -10,6 +10,8 @@ import itertools
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from shuffify.playlists.dedupe import find_groups, same_song
 
@@ -89,6 +91,53 @@ def test_groups_keep_first_or_last():
     tracks = [a, b, a, a, b]
     assert find_groups(tracks, "exact", "first") == [(0, [2, 3]), (1, [4])]
     assert find_groups(tracks, "exact", "last") == [(3, [0, 2]), (4, [1])]
+
+
+def reference_groups(tracks: list[dict], match: str, keep: str) -> list[tuple[int, list[int]]]:
+    """The definition find_groups' fast path must match: going through the tracks, each joins
+    the first group (in the order they began) whose kept track is the same, or starts one."""
+    order = range(len(tracks)) if keep == "first" else reversed(range(len(tracks)))
+    groups: list[tuple[int, list[int]]] = []
+    for position in order:
+        track = tracks[position]
+        if track["uri"] is None:
+            continue
+        for kept, removed in groups:
+            other = tracks[kept]
+            if other["uri"] == track["uri"] or (match == "same_song" and same_song(other, track)):
+                removed.append(position)
+                break
+        else:
+            groups.append((position, []))
+    return sorted((kept, sorted(removed)) for kept, removed in groups if removed)
+
+
+SONGS = st.fixed_dictionaries(
+    {
+        "kind": st.sampled_from(["track", "track", "local", "episode"]),
+        "name": st.sampled_from(
+            ["Song", "SONG", "Sóng", "Song - Live", "Song (Remix)", "Song [2011]", "Other", None]
+        ),
+        "artists": st.sampled_from([["Ada"], ["ádá"], ["Bo", "Ada"], ["  "], []]),
+        "duration_ms": st.sampled_from([200_000, 201_999, 202_000, 204_500, None]),
+    }
+)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.lists(SONGS, min_size=1, max_size=8), st.data())
+def test_find_groups_is_its_definition_on_any_playlist(catalogue, data):
+    """A URI carries one name, artists and duration (as Spotify's do); entries repeat URIs."""
+    known = [
+        {"uri": f"spotify:{s['kind']}:u{n}", **{k: v for k, v in s.items() if k != "kind"}}
+        for n, s in enumerate(catalogue)
+    ]
+    unavailable = {"uri": None, "name": None, "artists": [], "duration_ms": None}
+    entries = st.sampled_from([*known, unavailable]).map(dict)
+    tracks = data.draw(st.lists(entries, max_size=30))
+    for match in ("exact", "same_song"):
+        for keep in ("first", "last"):
+            assert find_groups(tracks, match, keep) == reference_groups(tracks, match, keep)
 
 
 # --- through the app, on both backends -------------------------------------------------------
