@@ -1,8 +1,9 @@
 """Signing in with Spotify (Authorization Code flow with state and PKCE) and leaving.
 
 start() makes the authorize URL and a short-lived, encrypted flow cookie
-holding the state and the PKCE verifier, which binds the flow to this
-browser. finish() checks the state before anything else, exchanges the code,
+holding the state, the PKCE verifier and the page to go back to (a path on
+this site only, so a link cannot send anyone elsewhere), which binds the flow
+to this browser. finish() checks the state before anything else, exchanges the code,
 reads the profile, stores the user with their refresh token encrypted, and
 starts a login session (with the browser's coarse device name, and a
 "sign-in" row in the activity log). delete_account() removes the user and
@@ -14,6 +15,7 @@ the database), a schedule's runs first, rows under another table by cascade.
 
 import hmac
 import json
+import re
 import secrets
 from datetime import datetime
 
@@ -30,6 +32,9 @@ from shuffify.spotify.oauth import OAuthClient, Tokens, new_code_verifier
 from shuffify.spotify.users import profile
 
 FLOW_MAX_AGE_S = 600  # a sign-in must finish within ten minutes of starting
+# A path on this site: "/" then no second "/" or "\" (a browser reads "//host" and "/\host"
+# as another site), printable ASCII, not too long.
+LOCAL_PATH = re.compile(r"/(?![/\\])[!-~]{0,200}")
 
 
 class BadState(Exception):
@@ -53,11 +58,16 @@ class FixedToken:
         return self._token
 
 
-def start(oauth: OAuthClient, keys: Keys) -> tuple[str, str]:
+def local_path(value: object) -> str:
+    """value when it is a path on this site, else "/"."""
+    return value if isinstance(value, str) and LOCAL_PATH.fullmatch(value) else "/"
+
+
+def start(oauth: OAuthClient, keys: Keys, next_path: str = "/") -> tuple[str, str]:
     """The URL to send the browser to, and the flow cookie to set."""
     state, verifier = secrets.token_urlsafe(32), new_code_verifier()
-    cookie = keys.login_flow.encrypt(json.dumps({"state": state, "verifier": verifier}))
-    return oauth.authorize_url(state, verifier), cookie
+    flow = {"state": state, "verifier": verifier, "next": local_path(next_path)}
+    return oauth.authorize_url(state, verifier), keys.login_flow.encrypt(json.dumps(flow))
 
 
 def finish(
@@ -68,8 +78,9 @@ def finish(
     api_url: str,
     now: datetime,
     user_agent: str | None = None,
-) -> str:
-    """Complete the sign-in from the callback's query; returns the new session id."""
+) -> tuple[str, str]:
+    """Complete the sign-in from the callback's query: the new session id, and the path
+    to go to then."""
     flow = _read_flow(flow_cookie, store.keys)
     if not hmac.compare_digest(flow["state"].encode(), query.get("state", "").encode()):
         raise BadState()
@@ -84,7 +95,8 @@ def finish(
             authorized(user, now)
         browser = device(user_agent)
         activity.record(user, "sign-in", f"Signed in on {browser}", at=now)
-        return start_session(user, tokens, store.keys, now, browser)
+        session_id = start_session(user, tokens, store.keys, now, browser)
+    return session_id, local_path(flow.get("next"))
 
 
 def _read_flow(flow_cookie: str, keys: Keys) -> dict:

@@ -4,8 +4,15 @@ No Spotify, no database: the sources' items (already read), the target's
 items and a clock go in; the plan comes out: the target as it would be,
 what is added and removed, what goes to the archive, what the inbox stages.
 Tracks are the app's track dicts (shuffify.spotify.shapes) with `added_at`
-(ISO 8601) where their source gives one; each gets `source`, its source's index.
-An item without a date passes neither added_within_days nor added_before_days.
+(ISO 8601) where their source gives one; a staged one gets `source`, its
+source's index. An item without a date passes neither added_within_days nor
+added_before_days. An order keeps the target's pins (issue 20) in place.
+
+Written for 10 sources of 10,000 items (issue 24: within 200 ms): the tracks
+are never copied (a staged item's source is found by identity at the end);
+each filter makes one list and no object per track that outlives it (on a
+large heap the garbage collector's passes over such objects cost more than the
+filters), and folds each distinct name once.
 """
 
 import random
@@ -15,8 +22,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from shuffify import shuffle
-from shuffify.playlists.dedupe import find_groups
-from shuffify.shuffle.sort import folded
+from shuffify.playlists import pins
+from shuffify.playlists.dedupe import duplicates
+from shuffify.playlists.pins import Pin
+from shuffify.shuffle.sort import Folded, folded
 
 
 @dataclass
@@ -27,6 +36,7 @@ class Inputs:
     excluded: dict[str, set] = field(default_factory=dict)  # playlist id -> uris
     known: set = field(default_factory=set)  # inbox: staged or dismissed uris
     seed: int | None = None
+    pins: list[Pin] = field(default_factory=list)  # the target's, in force
 
 
 @dataclass
@@ -44,16 +54,13 @@ def evaluate(definition: dict, inputs: Inputs) -> Plan:
     tracks = combine(inputs.sources, definition.get("combine", "concat"), rng)
     for step in definition["filters"]:
         tracks = FILTERS[step["type"]](tracks, step, inputs, rng)
-    tracks = ordered(tracks, definition.get("order"))
+    tracks = ordered(tracks, definition.get("order"), inputs.pins)
     return sink(definition["sink"], tracks, inputs)
 
 
 def combine(sources: list, mode: str, rng: random.Random) -> list[dict]:
-    lists = [
-        [{**t, "source": i} for t in items if t.get("uri")]
-        for i, items in enumerate(sources)
-        if items is not None
-    ]
+    """The sources' items with a URI, combined: the very objects (see _staged for `source`)."""
+    lists = [[t for t in items if t.get("uri")] for items in sources if items is not None]
     if mode == "alternate":
         longest = max((len(items) for items in lists), default=0)
         return [items[n] for n in range(longest) for items in lists if n < len(items)]
@@ -63,19 +70,19 @@ def combine(sources: list, mode: str, rng: random.Random) -> list[dict]:
     return joined
 
 
-def ordered(tracks: list[dict], order: dict | None) -> list[dict]:
+def ordered(tracks: list[dict], order: dict | None, pinned: list[Pin]) -> list[dict]:
+    """The tracks in the order's order around the target's pins; as they are without one."""
     if order is None or not tracks:
         return tracks
-    return shuffle.shuffle(order["algorithm"], tracks, order.get("params") or {})
+    algorithm, params = order["algorithm"], order.get("params") or {}
+    return pins.apply(tracks, pinned, lambda rest: shuffle.shuffle(algorithm, rest, params))
 
 
 # --- filters: (tracks, step, inputs, rng) -> tracks --------------------------------------
 
 
 def _dedupe(tracks, step, inputs, rng):
-    removed = {
-        p for _, gone in find_groups(tracks, step.get("match", "exact"), "first") for p in gone
-    }
+    removed = duplicates(tracks, step.get("match", "exact"), "first")
     return [t for p, t in enumerate(tracks) if p not in removed]
 
 
@@ -86,7 +93,12 @@ def _exclude_playlist(tracks, step, inputs, rng):
 
 def _exclude_artists(tracks, step, inputs, rng):
     unwanted = {folded(name) for name in step["artists"]}
-    return [t for t in tracks if not any(folded(a) in unwanted for a in t.get("artists") or [])]
+    fold = Folded()
+
+    def wanted(track: dict) -> bool:
+        return not any(fold[artist] in unwanted for artist in track.get("artists") or ())
+
+    return [t for t in tracks if wanted(t)]
 
 
 def _title(tracks, step, inputs, rng):
@@ -132,23 +144,37 @@ def _added_before(tracks, step, inputs, rng):
 
 
 def added_at(track: dict) -> datetime | None:
-    """The item's added_at as naive UTC, or None."""
+    """The item's added_at as naive UTC (an offset is dropped, not applied), or None."""
     text = track.get("added_at")
     if not text:
         return None
+    if len(text) == 20 and text[19] == "Z":  # Spotify's own form, read 3 times as fast
+        parsed = _naive(text[:19])
+        if parsed is not None:
+            return parsed
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00")).replace(tzinfo=None)
     except ValueError:
         return None
 
 
+def _naive(text: str) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is None else None
+
+
 def _max_per_artist(tracks, step, inputs, rng):
     counts: Counter = Counter()
+    fold, most = Folded(), step["count"]
     kept = []
     for track in tracks:
-        artist = folded((track.get("artists") or [None])[0])
+        artists = track.get("artists")
+        artist = fold[artists[0] if artists else None]
         counts[artist] += 1
-        if counts[artist] <= step["count"]:
+        if counts[artist] <= most:
             kept.append(track)
     return kept
 
@@ -162,9 +188,10 @@ def _limit(tracks, step, inputs, rng):
     if end == "random":
         chosen = set(rng.sample(range(len(tracks)), min(count, len(tracks))))
         return [t for p, t in enumerate(tracks) if p in chosen]
-    by_date = sorted(tracks, key=lambda t: added_at(t) or datetime.min, reverse=end == "newest")
-    chosen = {id(t) for t in by_date[:count]}
-    return [t for t in tracks if id(t) in chosen]
+    dates = [added_at(t) or datetime.min for t in tracks]
+    by_date = sorted(range(len(tracks)), key=dates.__getitem__, reverse=end == "newest")
+    chosen = set(by_date[:count])
+    return [t for p, t in enumerate(tracks) if p in chosen]
 
 
 FILTERS = {
@@ -207,7 +234,7 @@ def sink(spec: dict, tracks: list[dict], inputs: Inputs) -> Plan:
         if mode == "drip":
             fresh = fresh[: spec["count"]]
         if mode == "inbox":
-            staged, fresh = [t for t in fresh if t["uri"] not in inputs.known], []
+            staged, fresh = _staged(fresh, inputs), []
         after = current + [t["uri"] for t in fresh]
     after, archived = trimmed(after, inputs, spec.get("max_size"))
     added, removed = difference(current, after)
@@ -219,6 +246,15 @@ def sink(spec: dict, tracks: list[dict], inputs: Inputs) -> Plan:
         staged,
         len(tracks),
     )
+
+
+def _staged(fresh: list[dict], inputs: Inputs) -> list[dict]:
+    """The new items not staged or dismissed before, each with `source`: the index of the
+    first source holding that entry (the very object: the track dicts are not copied)."""
+    origin: dict[int, int] = {}
+    for index, items in reversed(list(enumerate(inputs.sources))):
+        origin.update((id(t), index) for t in items or ())
+    return [{**t, "source": origin[id(t)]} for t in fresh if t["uri"] not in inputs.known]
 
 
 def trimmed(after: list, inputs: Inputs, max_size: int | None) -> tuple[list, list]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from shuffify.errors import Forbidden as Refusal403
 from shuffify.models import Rule, RuleInboxItem, User, utcnow
-from shuffify.playlists import changes, claims
+from shuffify.playlists import changes, claims, pins
 from shuffify.playlists.writer import planned_calls
 from shuffify.rules import evaluate
 from shuffify.spotify import Forbidden, NotFound, Spotify
@@ -24,8 +24,20 @@ from shuffify.spotify import search as spotify_search
 from shuffify.spotify.shapes import METADATA_ONLY_REASON, track
 
 LIKED_SCOPE_MESSAGE = "sign in again to let Shuffify read your Liked Songs"
+# /login asks for every scope Shuffify uses, user-library-read among them.
+SIGNIN_AGAIN_URL = "/login?next=/rules"
 GONE = "this playlist is gone from Spotify"
 WRITE_BATCH = 100
+
+
+class LikedSongsNotAllowed(Refusal403):
+    """The user signed in before Shuffify asked to read Liked Songs: a sign-in again
+    (signin_url) grants it."""
+
+    signin_url = SIGNIN_AGAIN_URL
+
+    def __init__(self):
+        super().__init__(LIKED_SCOPE_MESSAGE)
 
 
 @dataclass
@@ -73,7 +85,7 @@ def _probe_liked(spotify: Spotify, step: dict) -> Probe:
     try:
         first = spotify.get("/me/tracks", {"limit": 1})
     except Forbidden:
-        raise Refusal403(LIKED_SCOPE_MESSAGE) from None
+        raise LikedSongsNotAllowed() from None
     newest = (first.get("items") or [{}])[0].get("added_at")
     return Probe(step, first, fingerprint=f"{first.get('total')}:{newest}")
 
@@ -153,7 +165,9 @@ def load(spotify: Spotify, prepared: Prepared) -> None:
         probed.items = read(spotify, probed, live.tracks)
 
 
-def inputs_of(rule_id: int | None, prepared: Prepared, seed=None) -> evaluate.Inputs:
+def inputs_of(user: User, rule_id: int | None, prepared: Prepared, seed=None) -> evaluate.Inputs:
+    """What evaluate needs beside the definition: the items read, the inbox's known URIs,
+    the target's pins in force."""
     known = set()
     if rule_id is not None:
         query = RuleInboxItem.select(RuleInboxItem.uri).where(RuleInboxItem.rule == rule_id)
@@ -165,6 +179,7 @@ def inputs_of(rule_id: int | None, prepared: Prepared, seed=None) -> evaluate.In
         excluded={k: {t["uri"] for t in p.items or []} for k, p in prepared.excluded.items()},
         known=known,
         seed=seed,
+        pins=pins.active(user, prepared.live.playlist_id),
     )
 
 
@@ -182,7 +197,7 @@ def preview(spotify: Spotify, user: User, target_id: str, definition: dict, rule
     """What a run would do now, written nowhere, and the write calls it would cost."""
     prepared = prepare(spotify, user, target_id, definition)
     load(spotify, prepared)
-    plan = evaluate.evaluate(definition, inputs_of(rule_id, prepared))
+    plan = evaluate.evaluate(definition, inputs_of(user, rule_id, prepared))
     writes = planned_calls(prepared.live.uris, plan.track_uris)["replace"]
     archive_writes = -(-len(plan.archived) // WRITE_BATCH)
     return {
@@ -218,7 +233,7 @@ def _execute(spotify: Spotify, rule: Rule, trigger: str) -> Outcome:
     if trigger == "schedule" and unchanged(prepared.fingerprint, rule.last_fingerprint):
         return Outcome("skipped", notes=["nothing changed"])
     load(spotify, prepared)
-    plan = evaluate.evaluate(definition, inputs_of(rule.id, prepared))
+    plan = evaluate.evaluate(definition, inputs_of(rule.user, rule.id, prepared))
     if plan.archived:
         _archive(spotify, rule, definition["sink"]["archive_playlist_id"], plan.archived)
     answer = changes.apply_change(

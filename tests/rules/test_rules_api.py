@@ -5,8 +5,11 @@ called by the test; scheduled ones through a "rule" schedule.
 """
 
 from datetime import timedelta
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+from signed_in import SignedIn, follow_authorize
+from wsgi_client import Client
 
 from shuffify import database
 from shuffify.scheduling.runner import Runner
@@ -300,3 +303,79 @@ def test_a_run_of_three_sources_of_500_costs_the_minimum_calls(ada, fake_spotify
     assert len(reads) == 3 * (1 + 10) + 2
     assert len(writes) == 15
     assert len(fake_spotify.playlist_uris(target)) == 1500
+
+
+def test_the_explicit_filter_drops_explicit_tracks_unless_allowed(ada, fake_spotify):
+    clean = [fake_spotify.track(explicit=False) for _ in range(3)]
+    rude = [fake_spotify.track(explicit=True) for _ in range(2)]
+    items = [clean[0], rude[0], clean[1], rude[1], clean[2]]
+    target = fake_spotify.add_playlist("ada", "T", [])
+    body = _simple(target, fake_spotify.add_playlist("ada", "S", items), {"mode": "replace"})
+    kept = {}
+    for allow in (False, True):
+        body["filters"] = [{"type": "explicit", "allow": allow}]
+        response = ada.post("/api/rules/preview", body)
+        assert response.status == 200, response.raw
+        kept[allow] = response.json["track_uris"]
+    assert kept == {False: uris(clean), True: uris(items)}
+    body["filters"] = [{"type": "explicit"}]
+    refused = ada.post("/api/rules", body)
+    assert refused.status == 400
+    assert refused.json["error"]["message"] == "filters[0].allow: is required"
+
+
+def test_without_the_liked_songs_scope_the_403_links_a_sign_in_that_asks_for_it(ada, fake_spotify):
+    liked = tracks(fake_spotify, 2)
+    fake_spotify.like("ada", liked)
+    target = fake_spotify.add_playlist("ada", "T", [])
+    body = {"name": "Likes", "target_playlist_id": target, "sources": [{"type": "liked"}]}
+    fake_spotify.drop_scope("ada", "user-library-read")
+    refused = ada.post("/api/rules/preview", body)
+    assert refused.status == 403
+    assert refused.json["error"] == {
+        "status": 403,
+        "message": "sign in again to let Shuffify read your Liked Songs",
+        "signin_url": "/login?next=/rules",
+    }
+    assert ada.post("/api/rules", body).json["error"]["signin_url"] == "/login?next=/rules"
+    login = ada.client.get(refused.json["error"]["signin_url"])
+    assert login.status == 302, login.raw
+    asked = parse_qs(urlsplit(login.headers["Location"]).query)["scope"][0].split()
+    assert "user-library-read" in asked
+    back = ada.client.get(follow_authorize(fake_spotify, login.headers["Location"], "ada"))
+    assert back.status == 302 and urlsplit(back.headers["Location"]).path == "/rules"
+    again = SignedIn(ada.client, "ada")
+    preview = again.post("/api/rules/preview", body)
+    assert preview.status == 200, preview.raw
+    assert sorted(preview.json["track_uris"]) == sorted(uris(liked))
+
+
+@pytest.mark.parametrize("next_path", ["//elsewhere.example/x", "https://elsewhere.example/"])
+def test_a_sign_in_link_never_leads_off_the_site(spotify_app, fake_spotify, next_path):
+    fake_spotify.add_user("ada", "Ada")
+    client = Client(spotify_app)
+    login = client.get(f"/login?{urlencode({'next': next_path})}")
+    back = client.get(follow_authorize(fake_spotify, login.headers["Location"], "ada"))
+    assert back.status == 302
+    landing = urlsplit(back.headers["Location"])
+    assert (landing.netloc, landing.path) == ("127.0.0.1", "/")
+
+
+def test_an_order_keeps_the_targets_pins_in_place(ada, fake_spotify, runner):
+    items = [fake_spotify.track(name=f"Song {n:02d}") for n in range(8)]
+    target = fake_spotify.add_playlist("ada", "T", items)
+    pins = [{"uri": items[7]["uri"], "position": 0}, {"uri": items[0]["uri"], "position": 5}]
+    pinned = ada.put(f"/api/playlists/{target}/pins", {"pins": pins})
+    assert pinned.status == 200, pinned.raw
+    body = {
+        "name": "By title",
+        "target_playlist_id": target,
+        "sources": [{"type": "target"}],
+        "order": {"algorithm": "sort", "params": {"by": "title"}},
+    }
+    rule = create(ada, body)
+    rest = uris(items[1:7])
+    expected = [items[7]["uri"], *rest[:4], items[0]["uri"], *rest[4:]]
+    assert ada.post(f"/api/rules/{rule['id']}/preview").json["track_uris"] == expected
+    assert run_once(ada, runner, rule["id"])["status"] == "success"
+    assert fake_spotify.playlist_uris(target) == expected

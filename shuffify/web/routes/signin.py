@@ -1,7 +1,11 @@
-"""/login, /callback and /logout: the browser's side of signing in with Spotify."""
+"""/login, /callback and /logout: the browser's side of signing in with Spotify.
+
+/login?next=/rules comes back to /rules once signed in (any path on this site; anything
+else comes back to /): the link a refusal gives to sign in again for a new permission.
+"""
 
 import logging
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import bottle
 
@@ -34,12 +38,14 @@ def login(services: Services):
         bottle.abort(
             503, "sign-in is off: set SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET, then restart"
         )
+    next_path = signin.local_path(bottle.request.query.get("next"))
     redirect_host = urlsplit(settings.spotify_redirect_uri).netloc
     if bottle.request.urlparts.netloc != redirect_host:
         # The cookies must be set on the host the callback will arrive at.
         scheme = urlsplit(settings.spotify_redirect_uri).scheme
-        bottle.redirect(f"{scheme}://{redirect_host}/login", 302)
-    url, flow = signin.start(services.oauth, services.keys)
+        again = "" if next_path == "/" else f"?{urlencode({'next': next_path})}"
+        bottle.redirect(f"{scheme}://{redirect_host}/login{again}", 302)
+    url, flow = signin.start(services.oauth, services.keys, next_path)
     bottle.response.set_cookie(
         FLOW_COOKIE,
         flow,
@@ -59,7 +65,7 @@ def callback(services: Services):
     flow = bottle.request.get_cookie(FLOW_COOKIE, "")
     bottle.response.delete_cookie(FLOW_COOKIE, path="/callback")
     try:
-        session_id = signin.finish(
+        session_id, next_path = signin.finish(
             query,
             flow,
             services.tokens,
@@ -79,7 +85,7 @@ def callback(services: Services):
         bottle.abort(502, "Spotify did not complete the sign-in: try again")
     login_sessions.end(session_cookie())  # a sign-in over an old session replaces it
     set_session_cookie(services, session_id)
-    bottle.redirect("/", 302)
+    bottle.redirect(next_path, 302)
 
 
 def logout(services: Services):
