@@ -96,6 +96,7 @@ class DeferredRoutes:
             if not self.installed:
                 _install_routes(self.app, self.services)
                 self.installed = True
+                self.app.remove_hook("before_request", self.before_request)  # off /health's path
 
 
 def _install_routes(app: bottle.Bottle, services: Services) -> None:

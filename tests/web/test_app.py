@@ -404,3 +404,10 @@ def test_routes_are_installed_once_when_requests_race(app):
     assert statuses == [200] * 8, client.get("/terms").raw
     rules = [(route.method, route.rule) for route in app.routes]
     assert len(rules) == len(set(rules))
+
+
+def test_once_installed_no_request_runs_the_installing_hook(app):
+    client = Client(app)
+    assert client.get("/terms").status == 200
+    assert app._hooks["before_request"] == []
+    assert client.get("/health").status == 200 and client.get("/privacy").status == 200
