@@ -54,6 +54,7 @@ FLOW_COOKIE = "shuffify_login"
 TOKEN_PATH = "/accounts/api/token"
 TRACK_KEYS = {"uri", "id", "name", "artists", "album", "duration_ms", "is_local", "image_url"}
 TRACK_KEYS |= {"added_at", "release_date"}  # sort and keep_added_dates (issue 20)
+TRACK_KEYS |= {"explicit"}  # the rules' explicit filter (issue 21)
 BASE64URL_128_BITS = r"[A-Za-z0-9_-]{22,}"  # 22 characters of 6 bits each
 SUMMARY_KEYS = {"id", "name", "owner_id", "track_count", "image_url", "snapshot_id"}
 
