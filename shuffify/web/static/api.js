@@ -152,11 +152,30 @@
     return note;
   }
 
-  /* The API's timestamps are naive UTC. */
+  const formats = new Map(); // time zone -> Intl.DateTimeFormat
+
+  /* The formatter for the user's time zone (the timezone setting, on <html data-timezone>, read
+     each time: the settings page changes it), or the browser's when there is none or this
+     browser does not know it. */
+  function userFormat() {
+    const zone = document.documentElement.dataset.timezone || "";
+    if (!formats.has(zone)) {
+      const options = { dateStyle: "medium", timeStyle: "short" };
+      let format;
+      try {
+        format = new Intl.DateTimeFormat(undefined, zone ? { ...options, timeZone: zone } : options);
+      } catch (error) { // RangeError: a zone this browser's time zone data lacks
+        format = new Intl.DateTimeFormat(undefined, options);
+      }
+      formats.set(zone, format);
+    }
+    return formats.get(zone);
+  }
+
+  /* An API timestamp (naive UTC, or with an offset) in the user's time zone. */
   function when(iso) {
     if (!iso) return "never";
-    const date = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(iso) ? iso : iso + "Z");
-    return date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+    return userFormat().format(new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(iso) ? iso : iso + "Z"));
   }
 
   // --- algorithm forms, built from GET /api/algorithms ---

@@ -1,14 +1,16 @@
 /* Schedules: the list with next and last runs (in the user's time zone), create and edit, pause
    and resume, run now, delete, and each schedule's history. A new schedule's algorithm is the
-   user's default (data-default-algorithm and data-default-params, as on the dashboard). */
+   user's default (data-default-algorithm and data-default-params, as on the dashboard). A rule's
+   schedule (job_type "rule", made on the Rules page) is listed by the rule's name; here only its
+   timing changes, the rule itself is edited on the Rules page. */
 (function () {
   "use strict";
-  const { api, say, fail, busy, el, plural, algorithmForm } = window.Shuffify;
+  const { api, say, fail, busy, el, plural, when, algorithmForm } = window.Shuffify;
   const $ = (id) => document.getElementById(id);
   const ZONE = document.documentElement.dataset.timezone || "UTC";
   const DEFAULTS = document.querySelector(".schedules").dataset;
 
-  const JOBS = { shuffle: "Shuffle", raid: "Raid", raid_and_shuffle: "Raid and shuffle" };
+  const JOBS = { shuffle: "Shuffle", raid: "Raid", raid_and_shuffle: "Raid and shuffle", snapshot: "Back up" };
   const INTERVALS = { every_6h: "Every 6 hours", every_12h: "Every 12 hours", daily: "Daily", every_3d: "Every 3 days", weekly: "Weekly" };
   const SHUFFLES = new Set(["shuffle", "raid_and_shuffle"]);
   const RAIDS = new Set(["raid", "raid_and_shuffle"]);
@@ -21,6 +23,7 @@
   const cancel = $("schedule-cancel");
   let playlists = [];
   let algorithmTitles = {};
+  let ruleNames = new Map(); // rule id -> name, from GET /api/rules
   let inputs = null;
   let limit = 5;
   let count = 0;
@@ -28,14 +31,26 @@
   const openHistories = new Set();
 
   const playlistName = (id) => (playlists.find((p) => p.id === id) || {}).name || id;
+  const targetName = (s) => s.target_playlist_name || playlistName(s.target_playlist_id);
+  const ruleName = (s) => ruleNames.get(s.rule_id) || `#${s.rule_id}`;
+
+  function label(s) {
+    if (s.job_type === "rule") return `Rule “${ruleName(s)}” → ${targetName(s)}`;
+    return `${JOBS[s.job_type] || s.job_type}: ${targetName(s)}`;
+  }
 
   function what(s) {
+    if (s.job_type === "rule") {
+      return [`Runs the rule “${ruleName(s)}” on ${targetName(s)}. `,
+        el("a", { href: "/rules" }, `Change the rule “${ruleName(s)}” on the Rules page`)];
+    }
     const algorithm = s.algorithm_name ? algorithmTitles[s.algorithm_name] || s.algorithm_name : "";
     const sources = s.source_playlist_ids && s.source_playlist_ids.length
       ? plural(s.source_playlist_ids.length, "source") + ` (${s.source_playlist_ids.map(playlistName).join(", ")})`
       : "the playlist's upstream sources";
     if (s.job_type === "shuffle") return `Shuffle with ${algorithm}`;
     if (s.job_type === "raid") return `Add new tracks from ${sources}`;
+    if (s.job_type === "snapshot") return "Keep a snapshot of the playlist when it has changed";
     return `Add new tracks from ${sources}, then shuffle with ${algorithm}`;
   }
 
@@ -43,11 +58,9 @@
     return s.schedule_type === "cron" ? `Cron “${s.schedule_value}” (${s.timezone || ZONE})` : INTERVALS[s.schedule_value] || s.schedule_value;
   }
 
-  /* A naive UTC timestamp of the API, shown in the user's time zone (the settings'). */
-  function when(iso) {
-    if (!iso) return "never";
-    const text = new Date(iso + "Z").toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short", timeZone: ZONE });
-    return el("time", { datetime: iso }, text);
+  /* A time of the API as <time>, written in the user's time zone (api.js's when). */
+  function at(iso) {
+    return iso ? el("time", { datetime: iso }, when(iso)) : "never";
   }
 
   function statusBadge(status) {
@@ -57,35 +70,42 @@
   }
 
   function card(s) {
-    const name = s.target_playlist_name || s.target_playlist_id;
-    const label = `${JOBS[s.job_type]}: ${name}`;
+    const name = label(s);
     const runs = el("div", { class: "runs", id: `runs-${s.id}`, hidden: !openHistories.has(s.id) });
     const historyButton = el("button", { type: "button", "aria-expanded": String(openHistories.has(s.id)), "aria-controls": `runs-${s.id}`,
-      "aria-label": `History of ${label}` }, "History");
+      "aria-label": `History of ${name}` }, "History");
     historyButton.addEventListener("click", () => toggleHistory(s, runs, historyButton));
     const item = el("li", { class: "schedule", "data-schedule-id": s.id },
-      el("h3", {}, label,
+      el("h3", {}, name,
         el("span", { class: s.is_enabled ? "badge ok" : "badge paused" }, s.is_enabled ? "enabled" : "paused"),
         s.running ? el("span", { class: "badge warn" }, "running") : null),
       el("dl", {},
         el("dt", {}, "What"), el("dd", {}, what(s)),
         el("dt", {}, "When"), el("dd", {}, timing(s)),
-        el("dt", {}, "Next run"), el("dd", {}, s.is_enabled ? when(s.next_run_at) : "paused"),
-        el("dt", {}, "Last run"), el("dd", {}, s.last_run_at ? when(s.last_run_at) : "never", " ", statusBadge(s.last_status)),
+        el("dt", {}, "Next run"), el("dd", {}, s.is_enabled ? at(s.next_run_at) : "paused"),
+        el("dt", {}, "Last run"), el("dd", {}, at(s.last_run_at), " ", statusBadge(s.last_status)),
         s.last_error ? [el("dt", {}, "Last error"), el("dd", { class: "error-text" }, s.last_error)] : null),
       el("div", { class: "actions" },
-        el("button", { type: "button", "aria-label": `Run ${label} now`, onclick: (e) => runNow(s, runs, historyButton, e.currentTarget) }, "Run now"),
-        el("button", { type: "button", "aria-label": `${s.is_enabled ? "Pause" : "Resume"} ${label}`, onclick: (e) => setEnabled(s, !s.is_enabled, e.currentTarget) }, s.is_enabled ? "Pause" : "Resume"),
-        el("button", { type: "button", "aria-label": `Edit ${label}`, onclick: () => edit(s) }, "Edit"),
+        el("button", { type: "button", "aria-label": `Run ${name} now`, onclick: (e) => runNow(s, runs, historyButton, e.currentTarget) }, "Run now"),
+        el("button", { type: "button", "aria-label": `${s.is_enabled ? "Pause" : "Resume"} ${name}`, onclick: (e) => setEnabled(s, !s.is_enabled, e.currentTarget) }, s.is_enabled ? "Pause" : "Resume"),
+        el("button", { type: "button", "aria-label": `Edit ${name}`, onclick: () => edit(s) }, "Edit"),
         historyButton,
-        el("button", { type: "button", class: "danger", "aria-label": `Delete ${label}`, onclick: (e) => remove(s, label, e.currentTarget) }, "Delete")),
+        el("button", { type: "button", class: "danger", "aria-label": `Delete ${name}`, onclick: (e) => remove(s, name, e.currentTarget) }, "Delete")),
       runs);
     if (openHistories.has(s.id)) showRuns(s, runs).catch(fail);
     return item;
   }
 
+  /* The rules' names, read again when a schedule runs a rule this page does not know yet. */
+  async function loadRuleNames(schedules) {
+    if (!schedules.some((s) => s.job_type === "rule" && !ruleNames.has(s.rule_id))) return;
+    const data = await api("GET", "/api/rules");
+    ruleNames = new Map(data.rules.map((r) => [r.id, r.name]));
+  }
+
   async function refresh() {
     const data = await api("GET", "/api/schedules");
+    await loadRuleNames(data.schedules);
     limit = data.limit;
     count = data.schedules.length;
     $("schedules-loading").hidden = true;
@@ -100,7 +120,7 @@
 
   function runRow(run) {
     return el("tr", { "data-status": run.status },
-      el("td", {}, when(run.started_at)),
+      el("td", {}, at(run.started_at)),
       el("td", {}, statusBadge(run.status)),
       el("td", {}, run.tracks_added ?? "—"),
       el("td", {}, run.tracks_total ?? "—"),
@@ -174,21 +194,22 @@
     }, button);
   }
 
-  async function remove(s, label, button) {
-    if (!window.confirm(`Delete the schedule “${label}” and its history?`)) return;
+  async function remove(s, name, button) {
+    if (!window.confirm(`Delete the schedule “${name}” and its history?`)) return;
     await busy("Deleting…", async () => {
       await api("DELETE", `/api/schedules/${encodeURIComponent(s.id)}`);
       openHistories.delete(s.id);
       if (editing && editing.id === s.id) stopEditing();
       await refresh();
-      say(`Deleted “${label}”.`);
+      say(`Deleted “${name}”.`);
     }, button);
   }
 
   // --- the form ---
 
   function syncForm() {
-    const job = $("job-type").value;
+    const job = editing && editing.job_type === "rule" ? "rule" : $("job-type").value;
+    $("job-block").hidden = job === "rule";
     $("algorithm-block").hidden = !SHUFFLES.has(job);
     $("sources-fieldset").hidden = !RAIDS.has(job);
     const cron = $("timing-cron").checked;
@@ -208,12 +229,17 @@
     }));
   }
 
-  function edit(s) {
-    editing = s;
-    $("form-heading").textContent = `Edit: ${JOBS[s.job_type]}, ${s.target_playlist_name || s.target_playlist_id}`;
-    submit.textContent = "Save changes";
-    submit.disabled = false;
-    cancel.hidden = false;
+  /* A rule's schedule: the form shows what it runs, and only its timing can change. */
+  function showRule(s) {
+    const note = $("rule-note");
+    note.hidden = s.job_type !== "rule";
+    if (note.hidden) note.replaceChildren();
+    else note.replaceChildren(`This schedule runs the rule “${ruleName(s)}” on ${targetName(s)}: change when it runs here, `,
+      el("a", { href: "/rules" }, "and what it does on the Rules page"), ".");
+  }
+
+  /* The form's job, target, sources and algorithm: those of s. */
+  function fillJob(s) {
     $("job-type").value = s.job_type;
     if (!playlists.some((p) => p.id === s.target_playlist_id)) {
       $("target").append(el("option", { value: s.target_playlist_id }, s.target_playlist_name || s.target_playlist_id));
@@ -224,12 +250,24 @@
     for (const box of form.querySelectorAll('input[name="source"]')) box.checked = ids.includes(box.value);
     $("source-links").value = ids.filter((id) => !own.has(id)).join("\n");
     if (s.algorithm_name) inputs.set(s.algorithm_name, s.algorithm_params);
-    $(s.schedule_type === "cron" ? "timing-cron" : "timing-interval").checked = true;
-    if (s.schedule_type === "cron") $("cron").value = s.schedule_value;
-    else $("interval").value = s.schedule_value;
+  }
+
+  function edit(s) {
+    const rule = s.job_type === "rule";
+    editing = s;
+    $("form-heading").textContent = `Edit: ${label(s)}`;
+    submit.textContent = "Save changes";
+    submit.disabled = false;
+    cancel.hidden = false;
+    showRule(s);
+    if (!rule) fillJob(s);
+    const cron = s.schedule_type === "cron";
+    $(cron ? "timing-cron" : "timing-interval").checked = true;
+    $(cron ? "cron" : "interval").value = s.schedule_value;
     syncForm();
-    $("job-type").focus();
-    say(`Editing “${s.target_playlist_name || s.target_playlist_id}”: change the form, then Save changes.`);
+    $(rule ? (cron ? "cron" : "interval") : "job-type").focus();
+    say(rule ? `Editing when “${label(s)}” runs: change the form, then Save changes.`
+      : `Editing “${targetName(s)}”: change the form, then Save changes.`);
   }
 
   /* The user's default algorithm and parameters, else the first algorithm's defaults. */
@@ -241,6 +279,7 @@
   function stopEditing() {
     editing = null;
     form.reset();
+    showRule({});
     if (inputs) preselect();
     $("form-heading").textContent = "New schedule";
     submit.textContent = "Create schedule";
@@ -250,7 +289,16 @@
   }
   cancel.addEventListener("click", () => { stopEditing(); say("Editing cancelled."); });
 
+  function timingBody() {
+    const cron = $("timing-cron").checked;
+    const data = { schedule_type: cron ? "cron" : "interval", schedule_value: cron ? $("cron").value.trim() : $("interval").value };
+    if (cron && !data.schedule_value) throw new Error("Enter a cron expression, e.g. 0 7 * * 1-5.");
+    return data;
+  }
+
+  /* The PATCH or POST body; a rule's schedule sends its timing only (the rule sets the rest). */
   function body() {
+    if (editing && editing.job_type === "rule") return timingBody();
     const job = $("job-type").value;
     const target = $("target").value;
     if (!target) throw new Error("Choose the playlist to change.");
@@ -258,13 +306,11 @@
       job_type: job,
       target_playlist_id: target,
       target_playlist_name: $("target").selectedOptions[0].textContent,
-      schedule_type: $("timing-cron").checked ? "cron" : "interval",
-      schedule_value: $("timing-cron").checked ? $("cron").value.trim() : $("interval").value,
+      ...timingBody(),
       source_playlist_ids: [],
       algorithm_name: null,
       algorithm_params: {},
     };
-    if (data.schedule_type === "cron" && !data.schedule_value) throw new Error("Enter a cron expression, e.g. 0 7 * * 1-5.");
     if (RAIDS.has(job)) {
       const checked = [...form.querySelectorAll('input[name="source"]:checked')].map((box) => box.value);
       const links = $("source-links").value.split(/\s+/).filter(Boolean);

@@ -1,8 +1,9 @@
 % rebase('base.tpl')
 % import json
 <h1>Schedules</h1>
-<p class="intro">Shuffle a playlist, or add new tracks to it from other playlists ("raid"), on a
-timer. Times are shown, and cron expressions run, in your time zone ({{prefs['timezone']}}: change it in
+<p class="intro">Shuffle a playlist, add new tracks to it from other playlists ("raid"), or back it
+up, on a timer; a rule's schedule, made on the <a href="/rules">Rules</a> page, is here too. Times
+are shown, and cron expressions run, in your time zone ({{prefs['timezone']}}: change it in
 <a href="/settings">Settings</a>).</p>
 <div class="schedules" data-default-algorithm="{{prefs['default_algorithm'] or ''}}" data-default-params="{{json.dumps(prefs['default_params'] or {})}}">
   <section aria-labelledby="list-heading">
@@ -13,14 +14,18 @@ timer. Times are shown, and cron expressions run, in your time zone ({{prefs['ti
   <section class="panel" aria-labelledby="form-heading">
     <h2 id="form-heading">New schedule</h2>
     <form id="schedule-form" class="stack" novalidate>
-      <label for="job-type">What to do</label>
-      <select id="job-type" name="job_type">
-        <option value="shuffle">Shuffle</option>
-        <option value="raid">Raid: add new tracks from sources</option>
-        <option value="raid_and_shuffle">Raid, then shuffle</option>
-      </select>
-      <label for="target">Playlist to change</label>
-      <select id="target" name="target_playlist_id"></select>
+      <p id="rule-note" hidden></p>
+      <div id="job-block" class="stack">
+        <label for="job-type">What to do</label>
+        <select id="job-type" name="job_type">
+          <option value="shuffle">Shuffle</option>
+          <option value="raid">Raid: add new tracks from sources</option>
+          <option value="raid_and_shuffle">Raid, then shuffle</option>
+          <option value="snapshot">Back up: keep a snapshot when it has changed</option>
+        </select>
+        <label for="target">Playlist to change</label>
+        <select id="target" name="target_playlist_id"></select>
+      </div>
       <fieldset id="sources-fieldset" class="sources-fieldset">
         <legend>Sources</legend>
         <p class="small muted">Leave all empty to use the playlist's upstream sources (set in the workshop).</p>
