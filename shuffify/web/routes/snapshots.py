@@ -4,12 +4,14 @@ import bottle
 
 from shuffify.checks import whole_number
 from shuffify.playlists import snapshots, versions
+from shuffify.web.routes import tools
 from shuffify.web.routes.common import (
     api_route,
     checked_playlist_id,
     current_user,
     json_body,
     no_body,
+    optional_body,
     spotify,
 )
 from shuffify.web.services import Services
@@ -72,5 +74,7 @@ def diff(services: Services, snapshot_id: int) -> dict:
 
 
 def restore(services: Services, snapshot_id: int) -> dict:
-    no_body()
-    return versions.restore(spotify(services), current_user(), snapshot_id)
+    body = optional_body((tools.KEEP_ADDED_DATES,))
+    return tools.written(
+        body, lambda: versions.restore(spotify(services), current_user(), snapshot_id)
+    )

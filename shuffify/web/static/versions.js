@@ -1,6 +1,7 @@
 /* The workshop's Versions panel (issue 19): the playlist's snapshots, "Back up now", a diff
    against the live playlist, restore after a confirmation that says what will be kept and
-   skipped, delete and export; and a notice when the playlist changed outside Shuffify. */
+   skipped, delete and export; and a notice when the playlist changed outside Shuffify. A restore
+   sends the page's Keep Date Added switch, as a save does. */
 (function () {
   "use strict";
   const { api, say, busy, el, plural, when } = window.Shuffify;
@@ -13,6 +14,7 @@
   const $ = (id) => document.getElementById(id);
   const list = $("snapshots");
   const detail = $("snapshot-detail");
+  const keepDates = $("keep-added-dates");
   let newest = null;
 
   const title = (s) => s.label || (s.kind === "manual" ? "Backup" : "Automatic snapshot");
@@ -82,7 +84,7 @@
 
   async function restore(s, button) {
     await busy("Restoring on Spotify…", async () => {
-      const answer = await api("POST", `${snapshotUrl(s)}/restore`);
+      const answer = await api("POST", `${snapshotUrl(s)}/restore`, { keep_added_dates: keepDates.checked });
       detail.hidden = true;
       const extra = [];
       if (answer.kept.length) extra.push(`kept ${plural(answer.kept.length, "track")} added since`);
