@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 
 import pytest
-from demo_data import DEMO_NAME, playlist_id, seed_demo
+from demo_data import DEMO_NAME, DEMO_USER, _playlist, _tracks, playlist_id, seed_demo
 from fake_spotify import FakeSpotify
 from pg_cluster import free_port
 from playwright.sync_api import expect, sync_playwright
@@ -463,6 +463,58 @@ def test_screenshots(browser, console, site, width, screenshots):
         for name in ("terms", "privacy"):
             page.goto(f"{site.url}/{name}")
             shoot(page, screenshots, name, width)
+    finally:
+        context.close()
+    assert console.unexpected() == []
+
+
+def shoot_between(page, folder: Path, name: str, width: int, first: str, last: str) -> None:
+    """As shoot(), of the part of the page from the top of `first` to the bottom of `last`."""
+    assert page.evaluate(UNNAMED_CONTROLS) == [], name
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, page.evaluate(WIDE)
+    top, bottom = page.evaluate(
+        """([first, last]) => [
+          document.querySelector(first).getBoundingClientRect().top + window.scrollY - 16,
+          document.querySelector(last).getBoundingClientRect().bottom + window.scrollY + 16]""",
+        [first, last],
+    )
+    page.screenshot(
+        path=folder / f"{name}-{width}.png",
+        full_page=True,
+        clip={"x": 0, "y": top, "width": width, "height": bottom - top},
+        animations="disabled",
+    )
+
+
+@pytest.mark.parametrize("width", sorted(WIDTHS))
+def test_screenshots_of_the_workshop_tools(browser, console, site, width, screenshots):
+    """The workshop's tools at 390 and 1280 px (workshop-tools-<width>.png): two pinned
+    tracks, and Remove duplicates with its groups shown, from the playlist's name down to the
+    Pinned tracks panel."""
+    tracks = _tracks(site.fake, ("Nova Quay",), albums=1, songs=8)
+    items = [*tracks[:3], tracks[1], *tracks[3:6], tracks[4], tracks[1], *tracks[6:]]
+    doubles = _playlist(site.fake, DEMO_USER, "Nova Quay, twice over", items)
+    context, page = open_page(browser, console, width)
+    try:
+        sign_in(page, site)
+        open_workshop(page, site, doubles)
+        for position in (1, 3):
+            row = page.locator(f'#tracks li.track[aria-rowindex="{position}"]')
+            row.get_by_role("button", name=re.compile("^Pin: ")).click()
+            expect(row).to_have_class(re.compile(r"\bpinned\b"))
+        expect(page.locator("#pins li")).to_have_count(2)
+        page.get_by_role("button", name="Find duplicates").click()
+        expect(page.locator(".dupe-group")).to_have_count(2)
+        expect(page.get_by_role("button", name="Remove 3 copies from Spotify")).to_be_visible()
+        page.evaluate("window.scrollTo(0, 0)")
+        shoot_between(
+            page,
+            screenshots,
+            "workshop-tools",
+            width,
+            ".workshop-head",
+            'section[aria-labelledby="pins-heading"]',
+        )
     finally:
         context.close()
     assert console.unexpected() == []
