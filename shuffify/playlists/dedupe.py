@@ -125,67 +125,57 @@ def duplicates(tracks: list[dict], match: str, keep: str) -> dict[int, int]:
     Going through the tracks (from the end for keep "last"), each joins the first group
     whose kept track is the same as it, or starts a group. Another copy of a URI joins
     the group of its first copy.
+
+    Written for 100,000 tracks, where each step per track counts: a URI's song is worked
+    out once, at its first copy, and compared only with the kept tracks of its bucket
+    (one kind, first artist and name without suffix), the only ones same_song can match.
+    No object is kept per track but a bucket's key: on a large heap the garbage
+    collector's passes over such objects cost more than all the comparisons.
     """
     order = range(len(tracks)) if keep == "first" else range(len(tracks) - 1, -1, -1)
-    songs = _Songs(tracks) if match == "same_song" else None
+    by_song = match == "same_song"
     first: dict[str, int] = {}  # URI -> its first copy
+    buckets: dict[tuple, int | list[int]] = {}  # same_song's kept tracks: one, or a list
+    artists = Folded()  # first artists, each folded once
     kept_of: dict[int, int] = {}
     for position in order:
-        uri = tracks[position]["uri"]
+        track = tracks[position]
+        uri = track["uri"]
         if uri is None:
             continue  # an unavailable entry is no duplicate of anything
         first_copy = first.setdefault(uri, position)
         if first_copy != position:
             kept_of[position] = kept_of.get(first_copy, first_copy)
-        elif songs is not None:
-            kept = songs.kept_for(position)
-            if kept is not None:
+        elif by_song and (key := _bucket(track, artists)) is not None:
+            kept = buckets.setdefault(key, position)
+            if kept != position and (kept := _kept_in(tracks, buckets, key, position)) is not None:
                 kept_of[position] = kept
     return kept_of
 
 
-class _Songs:
-    """The kept tracks of same_song's groups so far, by bucket.
-
-    Written for 100,000 tracks, where each step per track counts: a URI's song is
-    worked out once, at its first copy, and compared only with the kept tracks of its
-    bucket (one kind, first artist and name without suffix), the only ones same_song
-    can match. No object is kept per track but the bucket's key: on a large heap the
-    garbage collector's passes over such objects cost more than all the comparisons.
-    """
-
-    def __init__(self, tracks: list[dict]):
-        self.tracks = tracks
-        self.buckets: dict[tuple, int | list[int]] = {}  # kept tracks: one, or a list
-        self.fold = Folded()  # first artists, each folded once
-
-    def kept_for(self, position: int) -> int | None:
-        """The kept track of the first group tracks[position] is the same song as; or
-        None, and then it is kept, in its bucket."""
-        key = self._bucket(self.tracks[position])
-        if key is None:
-            return None
-        kept = self.buckets.setdefault(key, position)
-        if kept == position:
-            return None
-        if not isinstance(kept, list):
-            kept = self.buckets[key] = [kept]
-        song = _song(self.tracks[position])
-        for candidate in kept:
-            if _same(_song(self.tracks[candidate]), song):
-                return candidate
-        kept.append(position)
+def _bucket(track: dict, artists: Folded) -> tuple | None:
+    """Tracks that may be the same song share a bucket; None: the same only by URI."""
+    names = track.get("artists")
+    artist = artists[names[0]] if names else None
+    name, base = _name(track.get("name"))
+    kind = _kind(track["uri"])
+    if artist is None or name is None or kind == "episode":
         return None
+    return kind, artist, base
 
-    def _bucket(self, track: dict) -> tuple | None:
-        """Tracks that may be the same song share a bucket; None: only by URI."""
-        artists = track.get("artists")
-        artist = self.fold[artists[0]] if artists else None
-        kind = _kind(track["uri"])
-        name, base = _name(track.get("name"))
-        if kind == "episode" or artist is None or name is None:
-            return None
-        return kind, artist, base
+
+def _kept_in(tracks: list[dict], buckets: dict, key: tuple, position: int) -> int | None:
+    """The first kept track of the bucket that is the same song as tracks[position]; or
+    None, and that track is kept then, in the bucket."""
+    kept = buckets[key]
+    if not isinstance(kept, list):
+        kept = buckets[key] = [kept]
+    song = _song(tracks[position])
+    for candidate in kept:
+        if _same(_song(tracks[candidate]), song):
+            return candidate
+    kept.append(position)
+    return None
 
 
 def _splits_local_file(tracks: list[dict], kept: int, removed: list[int]) -> bool:

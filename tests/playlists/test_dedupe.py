@@ -13,7 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shuffify.playlists.dedupe import find_groups, same_song
+from shuffify.playlists.dedupe import SUFFIX, _name, find_groups, same_song
+from shuffify.shuffle.sort import folded
 
 ITEMS = r"^/v1/playlists/[^/]+/items$"
 _IDS = itertools.count()
@@ -138,6 +139,15 @@ def test_find_groups_is_its_definition_on_any_playlist(catalogue, data):
     for match in ("exact", "same_song"):
         for keep in ("first", "last"):
             assert find_groups(tracks, match, keep) == reference_groups(tracks, match, keep)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.one_of(st.text(), st.text(" -()[]abcé"), st.none()))
+def test_a_name_without_its_suffix_is_the_expressions_answer_on_any_text(name):
+    """_name skips the regular expression where it cannot match; it must give what it gives."""
+    folded_name = folded(name)
+    expected = SUFFIX.sub("", folded_name) if folded_name else folded_name
+    assert _name(name) == (folded_name, expected)
 
 
 # --- through the app, on both backends -------------------------------------------------------
