@@ -140,8 +140,8 @@ def _replace_is_cheaper(target: Sequence, sync: tuple) -> bool:
 
 
 def _sync_calls(sync: tuple) -> int:
-    gone, missing, moves = sync
-    return _batches(len(gone)) + _batches(len(missing)) + len(moves)
+    gone, additions, moves = sync
+    return _batches(len(gone)) + len(additions) + len(moves)
 
 
 def _batches(count: int) -> int:
@@ -174,23 +174,49 @@ def _move(spotify: Spotify, playlist_id: str, moves, snapshot_id: str | None) ->
 
 def _sync(spotify, playlist_id, sync: tuple, snapshot_id) -> str | None:
     """Remove what goes, add what comes, then move: local files are never re-added."""
-    gone, missing, moves = sync
+    gone, additions, moves = sync
     for start in range(0, len(gone), BATCH):
         snapshot_id = spotify_playlists.remove(
             spotify, playlist_id, gone[start : start + BATCH], snapshot_id
         )
-    snapshot_id = _append(spotify, playlist_id, missing, snapshot_id)
+    for position, uris in additions:
+        snapshot_id = spotify_playlists.append(spotify, playlist_id, uris, position)
     return _move(spotify, playlist_id, moves, snapshot_id)
 
 
 def _sync_plan(live: list, target: list) -> tuple[list, list, list]:
-    """The uris removed (every copy), the uris appended, then the moves into target."""
+    """The uris removed (every copy), the additions ((position or None for the end,
+    at most 100 uris), in order), then the moves into target: the cheaper of adding
+    at the end and moving, or adding each run where it goes when what stays is
+    already in target's order (Spotify's DELETE takes every copy of a URI, so a
+    removed duplicate's kept copy comes back at its place)."""
     surplus = Counter(live) - Counter(target)
     gone = sorted(uri for uri in surplus if uri is not None)
     dropped = set(gone)
     kept = [uri for uri in live if uri not in dropped]
     missing = list((Counter(target) - Counter(kept)).elements())
-    return gone, missing, reorder.plan_moves(kept + missing, target)
+    appended = [(None, missing[start : start + BATCH]) for start in range(0, len(missing), BATCH)]
+    moves = reorder.plan_moves(kept + missing, target)
+    inserted = _insertions(kept, target)
+    if inserted is not None and len(inserted) <= len(appended) + len(moves):
+        return gone, inserted, []
+    return gone, appended, moves
+
+
+def _insertions(kept: list, target: list) -> list[tuple[int, list]] | None:
+    """target as insertions into kept, each run of new items at its final position
+    (earliest first, so every position counts what is already in place); None when
+    kept is not in target's order."""
+    runs: list[tuple[int, list]] = []
+    matched = 0
+    for position, uri in enumerate(target):
+        if matched < len(kept) and kept[matched] == uri:
+            matched += 1
+        elif runs and runs[-1][0] + len(runs[-1][1]) == position and len(runs[-1][1]) < BATCH:
+            runs[-1][1].append(uri)
+        else:
+            runs.append((position, [uri]))
+    return runs if matched == len(kept) else None
 
 
 def unwritable_reason(live: Sequence, target: Sequence) -> str | None:
