@@ -48,12 +48,13 @@ def space_artists(tracks: list[dict], rng: random.Random, min_spacing: int) -> l
     heapq.heapify(ready)
     cooling: deque[tuple[int, int]] = deque()  # (free again at position, artist), by release
     spaced: list[dict] = []
-    while len(spaced) < len(tracks):
-        _release_cooled(cooling, ready, artists, len(spaced), rng)
+    for position in range(len(tracks)):
+        while cooling and cooling[0][0] <= position:  # release the artists cooled down
+            heapq.heappush(ready, _ready_entry(artists, cooling.popleft()[1], rng))
         artist = heapq.heappop(ready)[2] if ready else cooling.popleft()[1]
         spaced.append(artists[artist].pop())
         if artists[artist]:
-            cooling.append((len(spaced) + min_spacing, artist))
+            cooling.append((position + 1 + min_spacing, artist))
     return spaced
 
 
@@ -69,14 +70,6 @@ def group_by_artist(tracks: list[dict]) -> dict[str | None, list[dict]]:
 def _ready_entry(artists: list[list[dict]], artist: int, rng: random.Random) -> tuple:
     """Heap entry ordering the artist with the most tracks left first, ties at random."""
     return (-len(artists[artist]), rng.random(), artist)
-
-
-def _release_cooled(
-    cooling: deque, ready: list, artists: list[list[dict]], position: int, rng: random.Random
-) -> None:
-    while cooling and cooling[0][0] <= position:
-        _, artist = cooling.popleft()
-        heapq.heappush(ready, _ready_entry(artists, artist, rng))
 
 
 ARTIST_SPACING = Algorithm(
