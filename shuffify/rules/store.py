@@ -58,6 +58,8 @@ def checked(spotify: Spotify, user: User, body: dict) -> dict:
     if target is None:
         raise Refused("target_playlist_id: must be a playlist ID, URI or link")
     definition = steps.checked_definition(body)
+    if definition["sink"].get("archive_playlist_id") == target:
+        raise Refused("sink.archive_playlist_id: must be another playlist than the target")
     check_editable(spotify, user, target)
     if any(s["type"] == "liked" for s in definition["sources"]):
         run.probe(spotify, user, {"type": "liked"}, {})

@@ -146,6 +146,16 @@ def test_max_size_removes_the_oldest_into_the_archive(ada, fake_spotify, runner)
     assert fake_spotify.playlist_uris(archive) == uris(held[:2])
 
 
+def test_the_archive_must_be_another_playlist_than_the_target(ada, fake_spotify):
+    source = fake_spotify.add_playlist("ada", "S", tracks(fake_spotify, 2))
+    target = fake_spotify.add_playlist("ada", "T", [])
+    sink = {"mode": "replace", "max_size": 1, "archive_playlist_id": f"spotify:playlist:{target}"}
+    refused = ada.post("/api/rules", _simple(target, source, sink))
+    assert refused.status == 400
+    assert refused.json["error"]["message"].startswith("sink.archive_playlist_id: ")
+    assert ada.get("/api/rules").json["rules"] == []
+
+
 def test_a_withheld_source_is_reported_and_the_rest_used(ada, fake_spotify, runner):
     mine, theirs = tracks(fake_spotify, 2), tracks(fake_spotify, 2)
     fake_spotify.add_user("bob", "Bob")
