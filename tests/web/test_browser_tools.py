@@ -294,7 +294,8 @@ def test_the_workshop_shows_what_saving_costs_after_a_sort_and_after_a_move(page
 def test_tools_fit_390_and_1280_px(browser, console, site, width):
     fake = site.fake
     a, b = track(fake, "Anchor"), track(fake, "Beacon with a rather long name, Pt. 2")
-    playlist = _playlist(fake, DEMO_USER, "Doubles", [a, b, a, b, a])
+    others = [track(fake, f"Other {n}") for n in range(8)]  # a shuffle never keeps the order
+    playlist = _playlist(fake, DEMO_USER, "Doubles", [a, b, a, b, a, *others])
     context, page = open_page(browser, console, width)
     SCREENSHOTS.mkdir(exist_ok=True)
     try:

@@ -194,7 +194,8 @@
     $("max-size").value = sink.max_size ?? 300;
     const archive = sink.archive_playlist_id || "";
     $("use-archive").checked = Boolean(archive);
-    $("archive").replaceWith(playlistSelect(archive || (playlists[0] || {}).id,
+    const other = playlists.find((p) => p.id !== $("rule-target").value) || {};
+    $("archive").replaceWith(playlistSelect(archive || other.id,
       { id: "archive", "aria-label": "Playlist that keeps what goes", "data-place": "sink.archive_playlist_id" }));
   }
 
