@@ -242,8 +242,8 @@ def _execute(spotify: Spotify, rule: Rule, trigger: str) -> Outcome:
     stage(rule, plan.staged)
     fingerprint = {**prepared.fingerprint, "target": answer["snapshot_id"]}
     Rule.update(last_fingerprint=fingerprint).where(Rule.id == rule.id).execute()
-    notes = [
-        f"source {r['index']}: {r['reason']}" for r in source_report(prepared) if "reason" in r
+    notes = [  # for people: the first source is source 1
+        f"source {r['index'] + 1}: {r['reason']}" for r in source_report(prepared) if "reason" in r
     ]
     if plan.staged:
         notes.append(f"{len(plan.staged)} new tracks staged in the inbox")

@@ -169,7 +169,7 @@ def test_a_withheld_source_is_reported_and_the_rest_used(ada, fake_spotify, runn
     assert preview["sources"][0]["items"] == 0 and "details" in preview["sources"][0]["reason"]
     assert preview["sources"][1] == {"index": 1, "items": 2}
     done = run_once(ada, runner, rule["id"])
-    assert done["status"] == "success" and "source 0" in done["message"]
+    assert done["status"] == "success" and done["message"].startswith("source 1: ")
     assert fake_spotify.playlist_uris(target) == uris(mine)
 
 

@@ -3,26 +3,15 @@
    "restore to before this" (the snapshot taken before it) after a confirm(). */
 (function () {
   "use strict";
-  const { api, say, fail, busy, el } = window.Shuffify;
+  const { api, say, fail, busy, el, when } = window.Shuffify;
 
   const list = document.getElementById("activity");
   const loading = document.getElementById("activity-loading");
   const more = document.getElementById("load-more");
   const kind = document.getElementById("filter-kind");
   const playlist = document.getElementById("filter-playlist");
-  const zone = document.documentElement.dataset.timezone || "UTC";
   const BY = { you: "you", schedule: "a schedule", rule: "a rule" };
   let next = null;
-
-  function at(iso) {
-    const date = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(iso) ? iso : iso + "Z");
-    const options = { dateStyle: "medium", timeStyle: "short" };
-    try {
-      return date.toLocaleString(undefined, { ...options, timeZone: zone });
-    } catch (error) {
-      return date.toLocaleString(undefined, options);
-    }
-  }
 
   function row(item) {
     if (!item.playlist_name && item.playlist_id) { // a schedule's run row names only the id
@@ -32,7 +21,7 @@
     const what = item.playlist_name ? `${item.summary} · ${item.playlist_name}` : item.summary;
     const li = el("li", { class: "activity", id: `activity-${item.id}`, "data-kind": item.kind },
       el("p", { class: "small muted" },
-        el("time", { datetime: item.at }, at(item.at)), ` · ${item.kind} · by ${BY[item.by] || item.by}`),
+        el("time", { datetime: item.at }, when(item.at)), ` · ${item.kind} · by ${BY[item.by] || item.by}`),
       el("p", {}, what));
     if (item.playlist_id) {
       const links = el("div", { class: "actions" },
@@ -40,7 +29,7 @@
           "aria-label": `Open ${item.playlist_name || "the playlist"} in the workshop` }, "Workshop"));
       if (item.snapshot_id) {
         const restore = el("button", { type: "button", class: "quiet",
-          "aria-label": `Restore ${item.playlist_name || "the playlist"} to before this ${item.kind} (${at(item.at)})` },
+          "aria-label": `Restore ${item.playlist_name || "the playlist"} to before this ${item.kind} (${when(item.at)})` },
         "Restore to before this");
         restore.addEventListener("click", () => restoreBefore(item, restore));
         links.append(restore);
@@ -52,7 +41,7 @@
 
   async function restoreBefore(item, button) {
     const name = item.playlist_name || "this playlist";
-    if (!window.confirm(`Restore “${name}” on Spotify to how it was before this ${item.kind} (${at(item.at)})? Tracks added since are kept.`)) return;
+    if (!window.confirm(`Restore “${name}” on Spotify to how it was before this ${item.kind} (${when(item.at)})? Tracks added since are kept.`)) return;
     await busy("Restoring on Spotify…", async () => {
       const answer = await api("POST", `/api/snapshots/${item.snapshot_id}/restore`);
       say(answer.changed

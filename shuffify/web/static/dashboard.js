@@ -204,16 +204,6 @@
     if (!saved) { prefs = before; draw(); }
   }
 
-  function zoned(iso) { // in the user's time zone (Settings), as the activity page shows it
-    const date = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(iso) ? iso : iso + "Z");
-    const options = { dateStyle: "medium", timeStyle: "short" };
-    try {
-      return date.toLocaleString(undefined, { ...options, timeZone: document.documentElement.dataset.timezone || "UTC" });
-    } catch (error) {
-      return when(iso);
-    }
-  }
-
   async function sinceLastVisit() {
     const data = await api("GET", "/api/activity/since-last-visit");
     if (!data.runs.length) return;
@@ -223,7 +213,7 @@
       const name = run.playlist_name || names.get(run.playlist_id);
       return el("li", { class: run.summary.startsWith("failed") ? "failed" : null },
         el("a", { href: `/activity#activity-${run.id}` }, `${name ? `${name}: ` : ""}${run.summary}`),
-        el("span", { class: "muted" }, ` (${run.kind}, ${zoned(run.at)})`));
+        el("span", { class: "muted" }, ` (${run.kind}, ${when(run.at)})`));
     }));
     if (data.runs.length > 10) document.getElementById("since-list").append(el("li", {}, el("a", { href: "/activity" }, "All activity")));
     box.hidden = false;

@@ -3,7 +3,7 @@
    one; the last sign-ins and sign-outs. The theme applies as soon as it is saved. */
 (function () {
   "use strict";
-  const { api, say, fail, busy, el, algorithmForm } = window.Shuffify;
+  const { api, say, fail, busy, el, when, algorithmForm } = window.Shuffify;
 
   const form = document.getElementById("settings-form");
   const errorBox = document.getElementById("settings-error");
@@ -23,19 +23,6 @@
   };
   let inputs = null;
   let othersLeft = 0;
-
-  function timeZone() {
-    return document.documentElement.dataset.timezone || "UTC";
-  }
-
-  function at(iso) {
-    const date = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(iso) ? iso : iso + "Z");
-    try {
-      return date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short", timeZone: timeZone() });
-    } catch (error) {
-      return date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
-    }
-  }
 
   function showError(message, field) {
     for (const input of Object.values(FIELDS)) input.removeAttribute("aria-invalid");
@@ -94,7 +81,7 @@
   });
 
   function sessionItem(s) {
-    const end = el("button", { type: "button", class: "quiet", "aria-label": `End the session of ${s.device}, signed in ${at(s.created_at)}` }, "End");
+    const end = el("button", { type: "button", class: "quiet", "aria-label": `End the session of ${s.device}, signed in ${when(s.created_at)}` }, "End");
     end.addEventListener("click", async () => {
       await busy("Ending the session…", async () => {
         await api("DELETE", `/api/login-sessions/${s.id}`);
@@ -106,7 +93,7 @@
       el("div", {},
         el("strong", {}, s.device),
         s.current ? el("span", { class: "badge" }, "this browser") : null),
-      el("p", { class: "small muted" }, `Signed in ${at(s.created_at)} · last used ${at(s.last_used_at)}`),
+      el("p", { class: "small muted" }, `Signed in ${when(s.created_at)} · last used ${when(s.last_used_at)}`),
       s.current ? null : el("div", { class: "actions" }, end));
   }
 
@@ -117,7 +104,7 @@
     othersLeft = data.sessions.filter((s) => !s.current).length;
     endOthers.disabled = othersLeft === 0;
     signIns.replaceChildren(...(data.history.length
-      ? data.history.map((h) => el("li", {}, el("span", { class: "muted" }, at(h.at)), " ", h.summary))
+      ? data.history.map((h) => el("li", {}, el("span", { class: "muted" }, when(h.at)), " ", h.summary))
       : [el("li", { class: "muted" }, "None yet.")]));
   }
 
