@@ -2,16 +2,18 @@
 
 Functions outside the routes raise Refused (or a subclass) with a message
 written for the person; shuffify.web.routes.common turns it into the one JSON
-error shape, so no plain function imports bottle.
+error shape, so no plain function imports bottle. `details` are more fields of
+that shape (a link to follow, say) beside "status" and "message".
 """
 
 
 class Refused(Exception):
     status = 400
 
-    def __init__(self, message: str, status: int | None = None):
+    def __init__(self, message: str, status: int | None = None, **details: str):
         super().__init__(message)
         self.message = message
+        self.details = details
         if status is not None:
             self.status = status
 

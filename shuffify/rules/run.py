@@ -30,16 +30,6 @@ GONE = "this playlist is gone from Spotify"
 WRITE_BATCH = 100
 
 
-class LikedSongsNotAllowed(Refusal403):
-    """The user signed in before Shuffify asked to read Liked Songs: a sign-in again
-    (signin_url) grants it."""
-
-    signin_url = SIGNIN_AGAIN_URL
-
-    def __init__(self):
-        super().__init__(LIKED_SCOPE_MESSAGE)
-
-
 @dataclass
 class Probe:
     """A source after its metadata call: how to read it, or why it cannot be read."""
@@ -85,7 +75,8 @@ def _probe_liked(spotify: Spotify, step: dict) -> Probe:
     try:
         first = spotify.get("/me/tracks", {"limit": 1})
     except Forbidden:
-        raise LikedSongsNotAllowed() from None
+        # signed in before Shuffify asked to read Liked Songs: signing in again grants it
+        raise Refusal403(LIKED_SCOPE_MESSAGE, signin_url=SIGNIN_AGAIN_URL) from None
     newest = (first.get("items") or [{}])[0].get("added_at")
     return Probe(step, first, fingerprint=f"{first.get('total')}:{newest}")
 

@@ -145,4 +145,5 @@ def _set_headers(headers: dict) -> None:
 def _json_error(error: bottle.HTTPError, headers: dict) -> str:
     _set_headers(headers)
     bottle.response.content_type = "application/json"
-    return json.dumps({"error": {"status": error.status_code, "message": error.body}})
+    details = getattr(error.exception, "details", {})  # a Refused's, see shuffify.errors
+    return json.dumps({"error": {"status": error.status_code, "message": error.body, **details}})

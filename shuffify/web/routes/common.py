@@ -63,8 +63,8 @@ def api_route(services: Services, handler):
         except WriteInterrupted as interrupted:
             services.retry_write(interrupted.user, interrupted.playlist_id)
             bottle.abort(interrupted.status, interrupted.message)
-        except Refused as refusal:
-            bottle.abort(refusal.status, refusal.message)
+        except Refused as refusal:  # the error shape reads its details (app._json_error)
+            raise bottle.HTTPError(refusal.status, refusal.message, refusal) from None
 
     return wrapper
 

@@ -1,8 +1,4 @@
-"""/api/rules and /api/rule-steps: rules, their preview, runs and inbox, translated to HTTP.
-
-A rule reading Liked Songs for a user who signed in before Shuffify asked for that
-permission is a 403 whose error also holds `signin_url`, the sign-in that grants it.
-"""
+"""/api/rules and /api/rule-steps: rules, their preview, runs and inbox, translated to HTTP."""
 
 import bottle
 
@@ -15,7 +11,7 @@ from shuffify.web.services import Services
 
 def install(app: bottle.Bottle, services: Services) -> None:
     def route(method: str, path: str, handler) -> None:
-        app.route(path, method, api_route(services, lambda **kw: answer(handler, services, kw)))
+        app.route(path, method, api_route(services, lambda **kw: handler(services, **kw)))
 
     one = "/api/rules/<rule_id:id>"
     route("GET", "/api/rule-steps", rule_steps)
@@ -31,16 +27,6 @@ def install(app: bottle.Bottle, services: Services) -> None:
     route("GET", f"{one}/inbox", inbox)
     route("POST", f"{one}/inbox/accept", accept)
     route("POST", f"{one}/inbox/dismiss", dismiss)
-
-
-def answer(handler, services: Services, kwargs: dict) -> dict:
-    """The handler's answer; the JSON error with a sign-in link when Liked Songs need one."""
-    try:
-        return handler(services, **kwargs)
-    except run.LikedSongsNotAllowed as refusal:
-        bottle.response.status = refusal.status
-        error = {"status": refusal.status, "message": refusal.message}
-        return {"error": error | {"signin_url": refusal.signin_url}}
 
 
 def rule_steps(services: Services) -> dict:
