@@ -249,6 +249,12 @@ def preview(
     return {"track_uris": order, "calls": planned_calls(live.uris, order)}
 
 
+def write_cost(spotify: Spotify, user: User, playlist_id: str, uris: Sequence[str]) -> dict:
+    """What writing uris over the live playlist would cost, both ways; written nowhere."""
+    live = load_editable(spotify, user, playlist_id)
+    return {"calls": planned_calls(live.uris, uris), "snapshot_id": live.snapshot_id}
+
+
 def pinned_order(user: User, live: LivePlaylist, algorithm: str, checked: dict) -> list[dict]:
     """The algorithm's order of the tracks around the playlist's pins (playlists.pins), so
     the dashboard, the preview and schedules all keep pinned items in place."""

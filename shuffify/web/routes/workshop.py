@@ -8,7 +8,6 @@ import bottle
 from shuffify.errors import Refused
 from shuffify.playlists import changes, saved_sessions, sources, workshop
 from shuffify.playlists.uris import checked_track_uris
-from shuffify.playlists.writer import planned_calls
 from shuffify.web.routes import tools
 from shuffify.web.routes.common import (
     api_route,
@@ -63,8 +62,7 @@ def save_cost(services: Services, playlist_id: str) -> dict:
     nowhere. The page asks for it after edits by hand (a preview answers it already)."""
     uris = checked_track_uris(json_body(("track_uris",)).get("track_uris"))
     pid = checked_playlist_id(playlist_id)
-    live = changes.load_editable(spotify(services), current_user(), pid)
-    return {"calls": planned_calls(live.uris, uris), "snapshot_id": live.snapshot_id}
+    return changes.write_cost(spotify(services), current_user(), pid, uris)
 
 
 def _conflict(conflict: workshop.SnapshotConflict) -> bottle.HTTPResponse:
