@@ -113,6 +113,18 @@ def cron_raid(ada: Ada, expression: str, **extra) -> dict:
     return response.json
 
 
+def nine_oclock_shuffle(client, target: str, **extra):
+    """POST a shuffle of target every day at 09:00 (cron); the response."""
+    body = {
+        "job_type": "shuffle",
+        "target_playlist_id": target,
+        "algorithm_name": "basic",
+        "schedule_type": "cron",
+        "schedule_value": "0 9 * * *",
+    }
+    return client.post("/api/schedules", body | extra)
+
+
 def next_run_at(db_url: str, schedule_id: int) -> datetime | None:
     """The stored next run, read directly (SQLite hands back text)."""
     [(value,)] = query(db_url, "SELECT next_run_at FROM schedules WHERE id = %s", schedule_id)
@@ -224,27 +236,12 @@ def test_changing_the_timezone_reschedules_cron_schedules_not_yet_due(
     ada = real_time
     tracks = [fake_spotify.track() for _ in range(2)]
     target = fake_spotify.add_playlist("ada", "Target", tracks)
-    body = {"job_type": "shuffle", "target_playlist_id": target, "algorithm_name": "basic"}
-    cron = ada.post(
-        "/api/schedules", {**body, "schedule_type": "cron", "schedule_value": "0 9 * * *"}
-    )
-    paused = ada.post(
-        "/api/schedules",
-        {**body, "schedule_type": "cron", "schedule_value": "0 9 * * *", "is_enabled": False},
-    )
-    interval = ada.post("/api/schedules", {**body, "schedule_value": "every_6h"})
+    cron = nine_oclock_shuffle(ada, target)
+    paused = nine_oclock_shuffle(ada, target, is_enabled=False)
+    interval = nine_oclock_shuffle(ada, target, schedule_type="interval", schedule_value="every_6h")
     assert {cron.status, paused.status, interval.status} == {201}
     bob = sign_in("bob")
-    bobs_target = fake_spotify.add_playlist("bob", "Bob's", tracks)
-    bobs = bob.post(
-        "/api/schedules",
-        {
-            **body,
-            "target_playlist_id": bobs_target,
-            "schedule_type": "cron",
-            "schedule_value": "0 9 * * *",
-        },
-    )
+    bobs = nine_oclock_shuffle(bob, fake_spotify.add_playlist("bob", "Bob's", tracks))
     assert bobs.status == 201, bobs.raw
     before = {
         r.json["id"]: next_run_at(db_url, r.json["id"]) for r in (cron, paused, interval, bobs)
@@ -269,16 +266,7 @@ def test_a_due_cron_schedule_keeps_its_time_when_the_timezone_changes(
 ):
     ada = real_time
     target = fake_spotify.add_playlist("ada", "Target", [fake_spotify.track()])
-    created = ada.post(
-        "/api/schedules",
-        {
-            "job_type": "shuffle",
-            "target_playlist_id": target,
-            "algorithm_name": "basic",
-            "schedule_type": "cron",
-            "schedule_value": "0 9 * * *",
-        },
-    ).json
+    created = nine_oclock_shuffle(ada, target).json
     due = datetime(2020, 1, 1, 9, 0)  # waiting for a claim (or for its user to sign in)
     query(db_url, "UPDATE schedules SET next_run_at = %s WHERE id = %s", due, created["id"])
     in_zone(ada, "Europe/Paris")
@@ -290,16 +278,7 @@ def test_a_failing_reschedule_takes_the_timezone_change_back(
 ):
     ada = real_time
     target = fake_spotify.add_playlist("ada", "Target", [fake_spotify.track()])
-    created = ada.post(
-        "/api/schedules",
-        {
-            "job_type": "shuffle",
-            "target_playlist_id": target,
-            "algorithm_name": "basic",
-            "schedule_type": "cron",
-            "schedule_value": "0 9 * * *",
-        },
-    ).json
+    created = nine_oclock_shuffle(ada, target).json
     before = next_run_at(db_url, created["id"])
 
     def fails(user, zone, now):
@@ -318,16 +297,7 @@ def test_the_scheduling_module_listens_for_timezone_changes():
 def test_reschedule_recomputes_from_the_given_now(real_time, fake_spotify, db_url):
     ada = real_time
     target = fake_spotify.add_playlist("ada", "Target", [fake_spotify.track()])
-    created = ada.post(
-        "/api/schedules",
-        {
-            "job_type": "shuffle",
-            "target_playlist_id": target,
-            "algorithm_name": "basic",
-            "schedule_type": "cron",
-            "schedule_value": "0 9 * * *",
-        },
-    ).json
+    created = nine_oclock_shuffle(ada, target).json
     now = datetime(2020, 7, 1, 6, 0)  # before the stored next run: it is not due
     schedules.reschedule(User.get_by_id(ada.user_id), "Europe/London", now)
     assert next_run_at(db_url, created["id"]) == datetime(2020, 7, 1, 8, 0)
