@@ -14,126 +14,26 @@ horizontal overflow, every control named) and screenshots it to a temporary fold
 docs/screenshots/<page>-<width>.png with UPDATE_SCREENSHOTS=1.
 """
 
-import os
 import re
-from pathlib import Path
 
 import pytest
-from demo_data import DEMO_NAME, DEMO_USER, _playlist, _tracks, playlist_id, seed_demo
-from fake_spotify import FakeSpotify
-from pg_cluster import free_port
-from playwright.sync_api import expect, sync_playwright
+from browser_pages import (
+    DEEP_FOCUS,
+    MORNING_RUN,
+    VINYL,
+    WIDTHS,
+    csrf,
+    expect,
+    open_page,
+    open_workshop,
+    shoot,
+    shoot_between,
+    sign_in,
+    staged_uris,
+    status,
+)
+from demo_data import DEMO_NAME, DEMO_USER, _playlist, _tracks, playlist_id
 from polling import wait_until
-
-CHROMIUM = "/usr/bin/chromium"
-DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-WIDTHS = {390: 844, 1280: 900}  # viewport width -> height
-MORNING_RUN = playlist_id("Morning Run")
-DEEP_FOCUS = playlist_id("Deep Focus")
-VINYL = playlist_id("Theo's Vinyl Finds")
-
-expect.set_options(timeout=15_000)
-
-
-class Site:
-    def __init__(self, fake: FakeSpotify, app, port: int):
-        self.fake = fake
-        self.app = app
-        self.url = f"http://127.0.0.1:{port}"
-
-
-class Console:
-    """What the page said in error; a test may allow errors matching a pattern."""
-
-    def __init__(self):
-        self.errors: list[str] = []
-        self.allowed: list[str] = []
-
-    def allow(self, pattern: str) -> None:
-        self.allowed.append(pattern)
-
-    def unexpected(self) -> list[str]:
-        return [e for e in self.errors if not any(re.search(a, e) for a in self.allowed)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def site(apps, tmp_path):
-    """The app as production runs it, on SQLite, signing in against the seeded fake."""
-    with FakeSpotify() as fake:
-        seed_demo(fake)
-        port = free_port()
-        app = apps(
-            "web",
-            PORT=str(port),
-            APP_ENV="development",
-            DATABASE_URL=f"sqlite:///{tmp_path / 'web.db'}",
-            LOG_LEVEL="WARNING",
-            SCHEDULER_POLL_S="1",
-            SPOTIFY_CLIENT_ID=fake.client_id,
-            SPOTIFY_CLIENT_SECRET=fake.client_secret,
-            SPOTIFY_ACCOUNTS_URL=fake.accounts_url,
-            SPOTIFY_API_URL=fake.api_url,
-            SPOTIFY_REDIRECT_URI=f"http://127.0.0.1:{port}/callback",
-            DEMO="true",
-        )
-        app.wait_for_health()
-        yield Site(fake, app, port)
-
-
-@pytest.fixture
-def console():
-    return Console()
-
-
-def open_page(browser, console: Console, width: int = 1280):
-    context = browser.new_context(viewport={"width": width, "height": WIDTHS[width]})
-    page = context.new_page()
-    page.on("console", lambda m: console.errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda error: console.errors.append(f"uncaught: {error}"))
-    page.on("dialog", lambda dialog: dialog.accept())  # confirm() before deleting
-    return context, page
-
-
-@pytest.fixture
-def page(browser, console, site):
-    """A page closed before the site stops: a page polling a stopped app logs errors."""
-    context, page = open_page(browser, console)
-    yield page
-    context.close()
-    assert console.unexpected() == []
-
-
-def sign_in(page, site: Site) -> None:
-    page.goto(site.url + "/")
-    page.get_by_role("link", name="Sign in with Spotify").click()
-    page.wait_for_url(site.url + "/")
-    expect(page.get_by_role("heading", name="Your playlists")).to_be_visible()
-    expect(page.locator(".card").first).to_be_visible()
-
-
-def status(page):
-    return page.locator("#status")
-
-
-def staged_uris(page) -> list[str]:
-    return page.locator("#tracks li.track").evaluate_all("rows => rows.map(r => r.dataset.uri)")
-
-
-def open_workshop(page, site: Site, playlist: str = MORNING_RUN) -> None:
-    page.goto(f"{site.url}/workshop/{playlist}")
-    expect(page.locator("#tracks li.track").first).to_be_visible()
-    expect(page.locator("#progress")).to_be_hidden()  # every panel loaded
-
-
-# --- flows ----------------------------------------------------------------------------------
 
 
 def test_sign_in_shows_the_dashboard_and_sign_out_ends_it(page, site):
@@ -240,11 +140,10 @@ def test_workshop_conflict_is_a_choice_and_overwrite_saves(page, site, console):
     page.locator("#tracks li.track").nth(0).get_by_role("button", name="Move down").click()
     staged = staged_uris(page)
     # Meanwhile the playlist changes on Spotify (another device, say).
-    csrf = page.locator('meta[name="csrf-token"]').get_attribute("content")
     answer = page.request.post(
         f"{site.url}/api/playlists/{MORNING_RUN}/shuffle",
         data={"algorithm": "basic", "params": {"seed": 3}},
-        headers={"X-CSRF-Token": csrf},
+        headers={"X-CSRF-Token": csrf(page)},
     )
     assert answer.ok
     live = site.fake.playlist_uris(MORNING_RUN)
@@ -389,43 +288,6 @@ def test_delete_account_signs_out(page, site):
 # --- screenshots ----------------------------------------------------------------------------
 
 
-UNNAMED_CONTROLS = """() => [...document.querySelectorAll(
-    "input:not([type=hidden]), select, textarea, button, a[href]")]
-  .filter((c) => !c.closest("[hidden]"))
-  .filter((c) => !((c.getAttribute("aria-label") || "").trim()
-    || [...(c.labels || [])].some((l) => l.textContent.trim())
-    || ((c.tagName === "BUTTON" || c.tagName === "A") && c.textContent.trim())))
-  .map((c) => c.outerHTML.slice(0, 120))"""
-
-
-WIDE = """() => [...document.querySelectorAll("body *")]
-  .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth)
-  .map((e) => e.tagName + "." + e.className + " " + Math.round(e.getBoundingClientRect().right))"""
-
-
-@pytest.fixture(scope="session")
-def screenshots(tmp_path_factory) -> Path:
-    """docs/screenshots/ with UPDATE_SCREENSHOTS=1; else a temporary folder, so a test run
-    leaves the working tree clean."""
-    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
-        DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        return DOCS_SCREENSHOTS
-    return tmp_path_factory.mktemp("screenshots")
-
-
-def shoot(page, folder: Path, name: str, width: int) -> None:
-    """Check the page fits the width and labels every control, then screenshot it."""
-    assert page.evaluate(UNNAMED_CONTROLS) == [], name
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, page.evaluate(WIDE)
-    height = min(page.evaluate("document.documentElement.scrollHeight"), 2400)
-    page.screenshot(
-        path=folder / f"{name}-{width}.png",
-        full_page=True,
-        clip={"x": 0, "y": 0, "width": width, "height": height},
-        animations="disabled",
-    )
-
-
 @pytest.mark.parametrize("width", sorted(WIDTHS))
 def test_screenshots(browser, console, site, width, screenshots):
     """Every page at 390 and 1280 px, with the fake's data (into docs/screenshots/ when
@@ -466,24 +328,6 @@ def test_screenshots(browser, console, site, width, screenshots):
     finally:
         context.close()
     assert console.unexpected() == []
-
-
-def shoot_between(page, folder: Path, name: str, width: int, first: str, last: str) -> None:
-    """As shoot(), of the part of the page from the top of `first` to the bottom of `last`."""
-    assert page.evaluate(UNNAMED_CONTROLS) == [], name
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, page.evaluate(WIDE)
-    top, bottom = page.evaluate(
-        """([first, last]) => [
-          document.querySelector(first).getBoundingClientRect().top + window.scrollY - 16,
-          document.querySelector(last).getBoundingClientRect().bottom + window.scrollY + 16]""",
-        [first, last],
-    )
-    page.screenshot(
-        path=folder / f"{name}-{width}.png",
-        full_page=True,
-        clip={"x": 0, "y": top, "width": width, "height": bottom - top},
-        animations="disabled",
-    )
 
 
 @pytest.mark.parametrize("width", sorted(WIDTHS))
@@ -532,11 +376,10 @@ def test_versions_back_up_notice_of_outside_changes_and_restore(page, site):
     expect(status(page)).to_contain_text("Backed up 24 tracks")
     expect(page.locator("#snapshots li")).to_have_count(1)
     # A save that drops five tracks, then a track added in Spotify's app.
-    csrf = page.locator('meta[name="csrf-token"]').get_attribute("content")
     saved = page.request.put(
         f"{site.url}/api/playlists/{MORNING_RUN}/tracks",
         data={"track_uris": original[5:]},
-        headers={"X-CSRF-Token": csrf},
+        headers={"X-CSRF-Token": csrf(page)},
     )
     assert saved.ok
     outside = site.fake.track("Added on the phone")

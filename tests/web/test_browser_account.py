@@ -1,4 +1,4 @@
-"""The account pages in a real browser (issue 23), with test_browser.py's fixtures: settings
+"""The account pages in a real browser (issue 23), with conftest.py's fixtures: settings
 saved (a refusal names its field, the theme applies at once, the dashboard preselects the
 default algorithm); the activity page (a shuffle listed, filters, "Load more", times in the
 user's zone, "restore to before this"); login sessions ended from the settings page; the
@@ -7,26 +7,15 @@ hidden", kept across a reload. Every page is checked for overflow and unnamed co
 every test fails on a console error it does not name.
 """
 
-# The fixtures are imported by name, so the tests' parameters shadow them.
-# ruff: noqa: F811
-
-from test_browser import (  # noqa: F401  (fixtures are found by name)
+from browser_pages import (
     MORNING_RUN,
-    browser,
-    console,
+    csrf,
     expect,
     open_page,
-    page,
-    screenshots,
     shoot,
     sign_in,
-    site,
     status,
 )
-
-
-def csrf(page) -> str:
-    return page.locator('meta[name="csrf-token"]').get_attribute("content")
 
 
 def settings_loaded(page) -> None:

@@ -1,21 +1,15 @@
 """A restore from the workshop's Versions panel sends the Keep Date Added switch (issues 19 and
-20), in a real browser with test_browser.py's fixtures: on, the request says so and every item
+20), in a real browser with conftest.py's fixtures: on, the request says so and every item
 keeps its added_at on the fake Spotify (the restore is done with moves); off, the request says
 so and every item is stamped anew (a replace).
 """
 
-# The fixtures are imported by name, so the tests' parameters shadow them.
-# ruff: noqa: F811
-
-from test_browser import (  # noqa: F401  (fixtures are found by name)
+from browser_pages import (
     MORNING_RUN,
-    browser,
-    console,
+    csrf,
     expect,
     open_workshop,
-    page,
     sign_in,
-    site,
     status,
 )
 
@@ -27,7 +21,7 @@ def added_dates(fake) -> dict[str, str]:
 def reverse_on_spotify(page, site) -> None:
     """Save the playlist reversed, as another tab would, then reload the workshop."""
     reversed_uris = site.fake.playlist_uris(MORNING_RUN)[::-1]
-    token = page.locator('meta[name="csrf-token"]').get_attribute("content")
+    token = csrf(page)
     saved = page.request.put(
         f"{site.url}/api/playlists/{MORNING_RUN}/tracks",
         data={"track_uris": reversed_uris},
@@ -79,7 +73,7 @@ def test_a_restore_refuses_a_keep_added_dates_that_is_not_true_or_false(page, si
     open_workshop(page, site, MORNING_RUN)
     page.get_by_role("button", name="Back up now").click()
     expect(page.locator("#snapshots li.snapshot")).to_have_count(1)
-    token = page.locator('meta[name="csrf-token"]').get_attribute("content")
+    token = csrf(page)
     snapshot = page.request.get(f"{site.url}/api/playlists/{MORNING_RUN}/snapshots")
     path = f"{site.url}/api/snapshots/{snapshot.json()['snapshots'][0]['id']}/restore"
     for body, says in [({"keep_added_dates": "yes"}, "true or false"), ({"keep": True}, "keep")]:

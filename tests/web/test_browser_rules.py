@@ -1,4 +1,4 @@
-"""The rules page in a real browser (issue 21), with test_browser.py's fixtures: a ready-made
+"""The rules page in a real browser (issue 21), with conftest.py's fixtures: a ready-made
 rule in three clicks from the dashboard, previewed as a diff, saved, run now (the fake's
 playlist changes as the preview said), scheduled and deleted; the morning template's daily
 schedule; a refused value shown next to its input in the API's words; Liked Songs without the
@@ -7,28 +7,22 @@ the keyboard; the page at 390 and 1280 px (no horizontal overflow, every control
 Every test fails on a console error it does not name.
 """
 
-# The fixtures are imported by name, so the tests' parameters shadow them.
-# ruff: noqa: F811
-
 import re
 
 import pytest
-from demo_data import DEMO_USER, playlist_id
-from test_browser import (  # noqa: F401  (fixtures are found by name)
+from browser_pages import (
     MORNING_RUN,
     VINYL,
     WIDTHS,
-    browser,
-    console,
+    api,
+    csrf,
     expect,
     open_page,
-    page,
-    screenshots,
     shoot,
     sign_in,
-    site,
     status,
 )
+from demo_data import DEMO_USER, playlist_id
 
 EVERYTHING = playlist_id("Everything, Ever")
 DEEP_FOCUS = playlist_id("Deep Focus")
@@ -37,18 +31,6 @@ NEWEST = "Keep this playlist's newest 100 tracks"
 MORNING = "Add new tracks from these playlists every morning"
 LIKED = "Weekly mix of my Liked Songs' last 30 days"
 SEARCH = "Review new tracks from a search"
-
-
-def csrf(page) -> str:
-    return page.locator('meta[name="csrf-token"]').get_attribute("content")
-
-
-def api(page, site, method: str, path: str, body=None) -> dict:
-    answer = page.request.fetch(
-        site.url + path, method=method, data=body, headers={"X-CSRF-Token": csrf(page)}
-    )
-    assert answer.ok, answer.text()
-    return answer.json()
 
 
 def open_rules(page) -> None:

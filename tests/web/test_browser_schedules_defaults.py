@@ -1,36 +1,23 @@
 """The schedules page and the user's settings in a real browser (issue 23), with
-test_browser.py's fixtures: the default algorithm and its parameters chosen on the settings
+conftest.py's fixtures: the default algorithm and its parameters chosen on the settings
 page are preselected in the new-schedule form (at first, after a create and after cancelling
 an edit), and a schedule made without touching them stores them; a cron schedule runs in the
 user's time zone, and its next run is shown in that zone, not the browser's. Every test
 fails on a console error.
 """
 
-# The fixtures are imported by name, so the tests' parameters shadow them.
-# ruff: noqa: F811
-
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-import pytest
-from test_browser import (  # noqa: F401  (fixtures are found by name)
+from browser_pages import (
+    BROWSER_ZONE,
     DEEP_FOCUS,
-    WIDTHS,
-    browser,
-    console,
+    csrf,
     expect,
-    page,
+    schedules_loaded,
     sign_in,
-    site,
     status,
 )
-
-BROWSER_ZONE = "America/New_York"  # neither UTC nor the user's zone
-
-
-def schedules_loaded(page) -> None:
-    expect(page.locator("#schedule-count")).not_to_have_text("")
-    expect(page.locator("#progress")).to_be_hidden()
 
 
 def test_the_default_algorithm_is_preselected_in_a_new_schedule(page, site):
@@ -65,24 +52,10 @@ def test_the_default_algorithm_is_preselected_in_a_new_schedule(page, site):
     expect(page.get_by_label("Min spacing")).to_have_value("3")
 
 
-@pytest.fixture
-def page_elsewhere(browser, console, site):
-    """A page whose browser is in BROWSER_ZONE."""
-    context = browser.new_context(
-        viewport={"width": 1280, "height": WIDTHS[1280]}, timezone_id=BROWSER_ZONE
-    )
-    page = context.new_page()
-    page.on("console", lambda m: console.errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda error: console.errors.append(f"uncaught: {error}"))
-    yield page
-    context.close()
-    assert console.unexpected() == []
-
-
 def test_a_cron_schedule_runs_and_shows_its_next_run_in_the_users_time_zone(page_elsewhere, site):
     page = page_elsewhere
     sign_in(page, site)
-    token = page.locator('meta[name="csrf-token"]').get_attribute("content")
+    token = csrf(page)
     zone = page.request.patch(
         site.url + "/api/settings", data={"timezone": "Asia/Tokyo"}, headers={"X-CSRF-Token": token}
     )

@@ -1,5 +1,5 @@
 """A rule's schedule on the Schedules page, and times in the user's zone on every page, in a
-real browser with test_browser.py's fixtures: a rule's schedule is listed by the rule's name
+real browser with conftest.py's fixtures: a rule's schedule is listed by the rule's name
 and its target, with its timing, next run and runs and a link to the Rules page; its timing
 is changed and it is paused there (the API keeps it a rule schedule of the same rule); a
 scheduled backup is listed in words too; the Rules and Schedules pages write times in the
@@ -7,28 +7,18 @@ user's time zone, not the browser's, and api.js's when() falls back to the brows
 Every test fails on a console error.
 """
 
-# The fixtures are imported by name, so the tests' parameters shadow them.
-# ruff: noqa: F811
-
-from demo_data import playlist_id
-from test_browser import (  # noqa: F401  (fixtures are found by name)
-    browser,
-    console,
+from browser_pages import (
+    BROWSER_ZONE,
+    DEEP_FOCUS,
+    api,
     expect,
-    page,
+    schedules_loaded,
     sign_in,
-    site,
     status,
 )
-from test_browser_rules import api
-from test_browser_schedules_defaults import (  # noqa: F401
-    BROWSER_ZONE,
-    page_elsewhere,
-    schedules_loaded,
-)
+from demo_data import playlist_id
 
 EVERYTHING = playlist_id("Everything, Ever")
-DEEP_FOCUS = playlist_id("Deep Focus")
 NEWEST = {
     "name": "Newest 100",
     "target_playlist_id": EVERYTHING,

@@ -1,4 +1,4 @@
-"""The themes in a real browser (issue 23), with test_browser.py's fixtures: on every signed-in
+"""The themes in a real browser (issue 23), with conftest.py's fixtures: on every signed-in
 page (dashboard, workshop, schedules, rules, settings, activity), in the light theme, the dark
 one and "system" on a device that prefers dark, every visible button, input, select, link,
 badge and the status line (a message and an error) has text at a contrast of 4.5:1 or more
@@ -6,24 +6,19 @@ badge and the status line (a message and an error) has text at a contrast of 4.5
 Screenshots of each page, per theme, at 390 and 1280 px go to /tmp/shuffify-theme-screenshots.
 """
 
-# The fixtures are imported by name, so the tests' parameters shadow them.
-# ruff: noqa: F811
-
 from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
-from demo_data import playlist_id
-from test_browser import (  # noqa: F401  (fixtures are found by name)
+from browser_pages import (
     MORNING_RUN,
     WIDTHS,
-    browser,
-    console,
+    csrf,
     expect,
     open_workshop,
     sign_in,
-    site,
 )
+from demo_data import playlist_id
 
 SCREENSHOTS = Path("/tmp/shuffify-theme-screenshots")
 ROAD_TRIP = playlist_id("Road Trip")
@@ -90,7 +85,7 @@ LOW_CONTRAST = """(minimum) => {
 
 def api(page, method: str, path: str, body: dict | None = None) -> dict:
     """A call of the app's API as the signed-in page (its cookie and CSRF token)."""
-    token = page.locator('meta[name="csrf-token"]').get_attribute("content")
+    token = csrf(page)
     answer = page.request.fetch(
         urljoin(page.url, path), method=method, data=body, headers={"X-CSRF-Token": token}
     )

@@ -1,4 +1,4 @@
-"""The playlist tools' pages (issue 20) in a real browser, with test_browser.py's fixtures:
+"""The playlist tools' pages (issue 20) in a real browser, with conftest.py's fixtures:
 Debian's Chromium driven by playwright against `python app.py` and the seeded fake Spotify.
 
 Covered: remove duplicates in the workshop (the dry run's groups with the kept copy marked,
@@ -14,27 +14,21 @@ at 390 and 1280 px go to /tmp/shuffify-tools-screenshots, checked for overflow a
 controls.
 """
 
-# The fixtures are imported by name, so the tests' parameters shadow them.
-# ruff: noqa: F811
-
 from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
-from demo_data import DEMO_USER, _playlist, demo_id
-from test_browser import (  # noqa: F401  (fixtures are found by name)
+from browser_pages import (
     MORNING_RUN,
     UNNAMED_CONTROLS,
-    browser,
-    console,
+    csrf,
     expect,
     open_page,
     open_workshop,
-    page,
     sign_in,
-    site,
     status,
 )
+from demo_data import DEMO_USER, _playlist, demo_id
 
 SCREENSHOTS = Path("/tmp/shuffify-tools-screenshots")
 WIDE = """() => [...document.querySelectorAll("body *")]
@@ -52,10 +46,6 @@ def track(fake, name: str, artist: str = "Tool Artist", **options) -> dict:
     )
     made["album"]["images"] = []  # nothing to fetch from Spotify's image host
     return made
-
-
-def csrf(page) -> str:
-    return page.locator('meta[name="csrf-token"]').get_attribute("content")
 
 
 def api(page, method: str, path: str, body: dict | None = None) -> dict:

@@ -1,4 +1,4 @@
-"""The workshop on a 10,000-item playlist (issue 24), with test_browser.py's fixtures: a virtual
+"""The workshop on a 10,000-item playlist (issue 24), with conftest.py's fixtures: a virtual
 list keeps the page small (under 5,000 DOM nodes, text nodes included, after the load, a
 scroll to the end and moves), tells its size to screen readers (aria-rowcount 10,000, each
 row its aria-rowindex), the last track is reachable by scrolling and by the End key, moves by
@@ -8,21 +8,15 @@ and 1280 px, without horizontal overflow or unnamed controls. No timings are ass
 those are measured by scripts/bench-pages.
 """
 
-# The fixtures are imported by name, so the tests' parameters shadow them.
-# ruff: noqa: F811
-
 import pytest
-from demo_data import DEMO_USER, _playlist, demo_id
-from test_browser import (  # noqa: F401  (fixtures are found by name)
+from browser_pages import (
     UNNAMED_CONTROLS,
-    browser,
-    console,
     expect,
     open_page,
     sign_in,
-    site,
     status,
 )
+from demo_data import DEMO_USER, _playlist, demo_id
 
 ITEMS = 10_000
 DOM_LIMIT = 5_000
