@@ -1,7 +1,7 @@
 """Real `python app.py` processes signed in to the fake Spotify, shared by the tests that
 need several processes on one database (recovery, the pause, rules across replicas)."""
 
-from conftest import spotify_settings
+from app_settings import spotify_settings
 from pg_cluster import free_port
 from signed_in import SignedIn
 from wsgi_client import Client

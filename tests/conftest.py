@@ -8,10 +8,10 @@ they are never skipped. Any skipped test fails the run.
 import os
 import signal
 import uuid
-from datetime import datetime
 from urllib.parse import urlsplit
 
 import pytest
+from app_settings import T0, Clock, spotify_settings
 from fake_spotify import FakeSpotify
 from pg_cluster import PostgresCluster, PostgresServer
 from pgbouncer import PgBouncer
@@ -130,20 +130,6 @@ def fake_spotify():
         yield fake
 
 
-def spotify_settings(fake: FakeSpotify, **values: str) -> dict[str, str]:
-    """The settings that point the app at the fake Spotify, for in-process clients."""
-    return {
-        "APP_ENV": "testing",
-        "SPOTIFY_CLIENT_ID": fake.client_id,
-        "SPOTIFY_CLIENT_SECRET": fake.client_secret,
-        "SPOTIFY_ACCOUNTS_URL": fake.accounts_url,
-        "SPOTIFY_API_URL": fake.api_url,
-        "SPOTIFY_REDIRECT_URI": "http://127.0.0.1/callback",  # the in-process client's host
-        "SECRET_KEY": "test-secret-key-0123456789abcdef0123456789",
-        **values,
-    }
-
-
 @pytest.fixture
 def spotify_app(db_url, make_settings, fake_spotify):
     """The app on a fresh database, signing in against the fake Spotify."""
@@ -195,18 +181,6 @@ def target(request):
 
 
 # --- A clock the tests move ------------------------------------------------------------------
-
-T0 = datetime(2031, 3, 4, 10, 7, 30)  # naive UTC, like every column
-
-
-class Clock:
-    """The app's clock: naive UTC, moved only by the test."""
-
-    def __init__(self, now: datetime):
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from http.cookies import SimpleCookie
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
-from conftest import spotify_settings
+from app_settings import spotify_settings
 from signed_in import SignedIn, follow_authorize
 from wsgi_client import Client
 

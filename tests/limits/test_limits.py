@@ -19,7 +19,7 @@ On SQLite files and real PostgreSQL, against the real HTTP fake Spotify:
 from datetime import datetime, timedelta
 
 import pytest
-from conftest import T0, Clock, spotify_settings
+from app_settings import T0, Clock, spotify_settings
 from signed_in import SignedIn
 from wsgi_client import Client
 

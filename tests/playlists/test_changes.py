@@ -36,7 +36,7 @@ from datetime import datetime
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
-from conftest import spotify_settings
+from app_settings import spotify_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from signed_in import SignedIn, follow_authorize

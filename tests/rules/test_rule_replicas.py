@@ -9,7 +9,7 @@ from collections import Counter
 from datetime import timedelta
 
 from app_processes import process_settings
-from conftest import spotify_settings
+from app_settings import spotify_settings
 from direct import query
 from polling import wait_until
 from signed_in import SignedIn

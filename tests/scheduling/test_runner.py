@@ -34,7 +34,7 @@ from datetime import datetime, timedelta
 
 import psycopg2
 import pytest
-from conftest import T0, Clock, spotify_settings
+from app_settings import T0, Clock, spotify_settings
 from direct import query
 from pg_cluster import free_port
 from polling import wait_until

@@ -20,7 +20,7 @@ Spotify, on SQLite files and on real PostgreSQL, with a controllable clock. Cove
 from datetime import datetime, timedelta
 
 import pytest
-from conftest import T0
+from app_settings import T0
 from direct import query
 from wsgi_client import Client
 

@@ -14,7 +14,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from conftest import spotify_settings
+from app_settings import spotify_settings
 from fake_spotify import FakeSpotify
 from signed_in import SignedIn
 from wsgi_client import Client

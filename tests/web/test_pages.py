@@ -23,7 +23,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from conftest import spotify_settings
+from app_settings import spotify_settings
 from signed_in import SignedIn
 from wsgi_client import Client
 
