@@ -7,6 +7,7 @@ parameters and imports only what it calls from here.
 
 import re
 from pathlib import Path
+from urllib.parse import urljoin
 
 from demo_data import playlist_id
 from fake_spotify import FakeSpotify
@@ -68,13 +69,13 @@ def csrf(page) -> str:
     return page.locator('meta[name="csrf-token"]').get_attribute("content")
 
 
-def api(page, site: Site, method: str, path: str, body=None) -> dict:
-    """An /api call from the signed-in page (its cookies and CSRF token); the answer."""
-    answer = page.request.fetch(
-        site.url + path, method=method, data=body, headers={"X-CSRF-Token": csrf(page)}
+def api(page, method: str, path: str, body: dict | None = None) -> dict:
+    """A call of the app's API as the signed-in page (its cookie and CSRF token); the answer."""
+    response = page.request.fetch(
+        urljoin(page.url, path), method=method, headers={"X-CSRF-Token": csrf(page)}, data=body
     )
-    assert answer.ok, answer.text()
-    return answer.json()
+    assert response.ok, response.text()
+    return response.json()
 
 
 def schedules_loaded(page) -> None:

@@ -92,7 +92,7 @@ def test_a_ready_made_rule_in_three_clicks_previewed_saved_run_scheduled_and_del
     expect(card.locator("dl")).to_contain_text("Everything, Ever")
     expect(card.locator(".last-run")).to_have_text("never")
     expect(card.locator(".next-run")).to_have_text("not scheduled")
-    rule = api(page, site, "GET", "/api/rules")["rules"][0]
+    rule = api(page, "GET", "/api/rules")["rules"][0]
     assert (rule["sources"], rule["filters"], rule["sink"], rule["order"]) == (
         [{"type": "target"}],
         [{"type": "limit", "count": 100, "from": "newest"}],
@@ -106,7 +106,7 @@ def test_a_ready_made_rule_in_three_clicks_previewed_saved_run_scheduled_and_del
     )
     listed = card.locator(".rule-panel .removed li[data-uri]")
     expect(listed).to_have_count(50)
-    expected = api(page, site, "POST", f"/api/rules/{rule['id']}/preview")["track_uris"]
+    expected = api(page, "POST", f"/api/rules/{rule['id']}/preview")["track_uris"]
     assert len(expected) == 100
     assert not set(expected) & set(listed.evaluate_all("r => r.map(e => e.dataset.uri)"))
     run_now(page, "Newest 100")
@@ -126,7 +126,7 @@ def test_a_ready_made_rule_in_three_clicks_previewed_saved_run_scheduled_and_del
     card.get_by_role("button", name="Create schedule").click()
     expect(status(page)).to_contain_text("Scheduled “Newest 100”: it runs every week")
     expect(card.locator(".next-run")).to_contain_text("then every week")
-    made = api(page, site, "GET", "/api/schedules")["schedules"]
+    made = api(page, "GET", "/api/schedules")["schedules"]
     assert [(s["job_type"], s["rule_id"], s["schedule_value"]) for s in made] == [
         ("rule", rule["id"], "weekly")
     ]
@@ -137,8 +137,8 @@ def test_a_ready_made_rule_in_three_clicks_previewed_saved_run_scheduled_and_del
     expect(status(page)).to_have_text("Deleted “Newest 100”.")
     assert "Delete the rule “Newest 100”, its runs and inbox and its schedule?" in dialogs[0]
     expect(page.locator("#rule-list")).to_contain_text("No rules yet")
-    assert api(page, site, "GET", "/api/rules")["rules"] == []
-    assert api(page, site, "GET", "/api/schedules")["schedules"] == []
+    assert api(page, "GET", "/api/rules")["rules"] == []
+    assert api(page, "GET", "/api/schedules")["schedules"] == []
 
 
 def test_the_morning_template_adds_new_tracks_and_offers_a_schedule_every_morning(page, site):
@@ -174,8 +174,8 @@ def test_the_morning_template_adds_new_tracks_and_offers_a_schedule_every_mornin
     page.keyboard.press("Enter")
     expect(status(page)).to_contain_text("it runs every morning at 7:00")
     expect(offer).to_be_hidden()
-    schedule = api(page, site, "GET", "/api/schedules")["schedules"][0]
-    rule = api(page, site, "GET", "/api/rules")["rules"][0]
+    schedule = api(page, "GET", "/api/schedules")["schedules"][0]
+    rule = api(page, "GET", "/api/rules")["rules"][0]
     assert (schedule["job_type"], schedule["rule_id"]) == ("rule", rule["id"])
     assert (schedule["schedule_type"], schedule["schedule_value"]) == ("cron", "0 7 * * *")
     card = rule_card(page, "Morning raid")
@@ -189,7 +189,7 @@ def test_a_refused_value_is_shown_in_the_apis_words_next_to_its_input(page, site
     """Also: a rule from scratch is ordered by the user's default algorithm unless changed."""
     console.allow(r"status of 400")  # the browser logs the refused request itself
     sign_in(page, site)
-    api(page, site, "PATCH", "/api/settings", {"default_algorithm": "artist_spacing"})
+    api(page, "PATCH", "/api/settings", {"default_algorithm": "artist_spacing"})
     open_rules(page)
     page.get_by_role("button", name="Start from scratch").click()
     expect(page.get_by_label("Then order the tracks")).to_have_value("artist_spacing")
@@ -216,7 +216,7 @@ def test_a_refused_value_is_shown_in_the_apis_words_next_to_its_input(page, site
     days.fill("14")
     page.get_by_role("button", name="Save rule").click()
     expect(status(page)).to_have_text("Saved “Too far back”.")
-    saved = api(page, site, "GET", "/api/rules")["rules"][0]
+    saved = api(page, "GET", "/api/rules")["rules"][0]
     assert saved["filters"] == [
         {"type": "dedupe", "match": "same_song"},
         {"type": "added_within_days", "days": 14},
@@ -234,7 +234,7 @@ def test_a_refused_value_is_shown_in_the_apis_words_next_to_its_input(page, site
     page.get_by_label("Then order the tracks").select_option("")
     page.get_by_role("button", name="Save changes").click()
     expect(status(page)).to_have_text("Saved “Too far back”.")
-    edited = api(page, site, "GET", f"/api/rules/{saved['id']}")
+    edited = api(page, "GET", f"/api/rules/{saved['id']}")
     assert (edited["filters"][0]["days"], edited["order"]) == (7, None)
     expect(rule_card(page, "Too far back").locator("dl")).to_contain_text(
         "Only tracks added in the last 7 days"
@@ -324,8 +324,8 @@ def test_the_inbox_is_accepted_and_dismissed_with_the_keyboard(page, site):
     page.keyboard.press("Enter")
     expect(status(page)).to_contain_text("Dismissed 1 track")
     expect(rows).to_have_count(17)
-    rule = api(page, site, "GET", "/api/rules")["rules"][0]
-    left = api(page, site, "GET", f"/api/rules/{rule['id']}/inbox")["items"]
+    rule = api(page, "GET", "/api/rules")["rules"][0]
+    left = api(page, "GET", f"/api/rules/{rule['id']}/inbox")["items"]
     assert [item["uri"] for item in left] == staged[3:]
     assert site.fake.playlist_uris(MORNING_RUN) == target + staged[:2]
 
@@ -341,7 +341,6 @@ def test_the_rules_page_fits_the_width_and_names_every_control(
         sign_in(page, site)
         api(
             page,
-            site,
             "POST",
             "/api/rules",
             {

@@ -32,13 +32,13 @@ LABEL = "Rule “Newest 100” → Everything, Ever"
 
 def rule_schedule(page, site, **timing) -> tuple[dict, dict]:
     """The rule Newest 100 and its schedule, made through the API as the Rules page makes them."""
-    rule = api(page, site, "POST", "/api/rules", NEWEST)
+    rule = api(page, "POST", "/api/rules", NEWEST)
     body = {"job_type": "rule", "rule_id": rule["id"], **timing}
-    return rule, api(page, site, "POST", "/api/schedules", body)
+    return rule, api(page, "POST", "/api/schedules", body)
 
 
 def stored(page, site) -> dict:
-    [schedule] = api(page, site, "GET", "/api/schedules")["schedules"]
+    [schedule] = api(page, "GET", "/api/schedules")["schedules"]
     return schedule
 
 
@@ -77,7 +77,7 @@ def test_a_rule_schedule_is_listed_by_its_rule_and_target_with_a_link_to_the_rul
     expect(status(page)).to_contain_text("The run finished: success")
     expect(card.locator("dd").nth(3).locator(".badge")).to_have_text("success")
     assert len(site.fake.playlist_uris(EVERYTHING)) == 100  # the rule's run, not a shuffle
-    [rule_run] = api(page, site, "GET", f"/api/rules/{rule['id']}/runs")["runs"]
+    [rule_run] = api(page, "GET", f"/api/rules/{rule['id']}/runs")["runs"]
     assert rule_run["status"] == "success"
 
     link.click()
@@ -138,7 +138,6 @@ def test_a_scheduled_backup_is_listed_in_words_and_edited_as_a_backup(page, site
     sign_in(page, site)
     api(
         page,
-        site,
         "POST",
         "/api/schedules",
         {"job_type": "snapshot", "target_playlist_id": DEEP_FOCUS, "schedule_value": "daily"},
@@ -161,7 +160,7 @@ def test_a_scheduled_backup_is_listed_in_words_and_edited_as_a_backup(page, site
 def test_times_on_the_rules_and_schedules_pages_are_in_the_users_zone(page_elsewhere, site):
     page = page_elsewhere
     sign_in(page, site)
-    assert api(page, site, "PATCH", "/api/settings", {"timezone": "Asia/Tokyo"})
+    assert api(page, "PATCH", "/api/settings", {"timezone": "Asia/Tokyo"})
     rule_schedule(page, site, schedule_type="interval", schedule_value="every_6h")
     next_run = stored(page, site)["next_run_at"]
     tokyo, browsers = in_zones(page, next_run, ["Asia/Tokyo", BROWSER_ZONE])
