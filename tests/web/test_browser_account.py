@@ -280,3 +280,20 @@ def test_since_last_visit_lists_a_schedule_run_linking_to_its_activity_row(page,
     row_id = link.get_attribute("href").split("#", 1)[1]
     link.click()
     expect(page.locator(f"#{row_id}")).to_have_attribute("data-kind", "schedule run")
+
+
+def test_an_activity_answer_for_filters_changed_since_is_dropped(page, site):
+    sign_in(page, site)
+    page.goto(site.url + "/activity")
+    expect(page.locator("#activity li.activity").first).to_be_visible()  # the sign-in
+
+    held = []
+    page.route(lambda url: url.endswith("/api/activity?kind=sign-in"), lambda r: held.append(r))
+    page.get_by_label("What").select_option("sign-in")  # its answer is held back
+    page.get_by_label("Playlist").select_option(label="Deep Focus")  # answered at once
+    expect(page.locator("#activity")).to_contain_text("Nothing here yet.")
+    assert len(held) == 1
+    held[0].continue_()  # the older answer arrives last: the list stays the newer one's
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("#activity")).to_contain_text("Nothing here yet.")
+    expect(page.locator("#activity li.activity")).to_have_count(0)

@@ -12,6 +12,7 @@
   const playlist = document.getElementById("filter-playlist");
   const BY = { you: "you", schedule: "a schedule", rule: "a rule" };
   let next = null;
+  let asked = 0; // the newest load asked for: an older answer arriving later is dropped
 
   function row(item) {
     if (!item.playlist_name && item.playlist_id) { // a schedule's run row names only the id
@@ -61,8 +62,10 @@
   }
 
   async function load(append) {
+    const mine = ++asked;
     await busy("Loading activity…", async () => {
       const data = await api("GET", query(append ? next : null));
+      if (mine !== asked) return; // the filters changed meanwhile
       loading.hidden = true;
       const rows = data.items.map(row);
       if (append) list.append(...rows);
